@@ -1,0 +1,182 @@
+"""The ``coordnet`` command line: one command per public callable, no logic of its own.
+
+Each command parses its options, calls the library and formats the result. A
+:class:`~coordnet.errors.CoordnetError` becomes one ``Error: ...`` line on stderr and exit
+code 2; any other exception is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from coordnet import __version__
+from coordnet.errors import CoordnetError
+from coordnet.ingest import IngestReport, all_readers, ingest
+from coordnet.ingest.mapping import load_mapping
+from coordnet.store import StoreInfo, open_store
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+out = Console()
+err = Console(stderr=True)
+
+
+def reports_errors(func: F) -> F:
+    """Turn a CoordnetError into ``Error: ...`` and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CoordnetError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def progress_bars(enabled: bool) -> Iterator[Callable[[str], Callable[[float], None]] | None]:
+    """A factory of Rich progress callbacks (label -> percent callback), or None."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bars:
+
+        def factory(label: str) -> Callable[[float], None]:
+            task = bars.add_task(label, total=100)
+            return lambda pct: bars.update(task, completed=pct)
+
+        yield factory
+
+
+def print_ingest_report(report: IngestReport) -> None:
+    """One table row per file, then reject counts by reason."""
+    table = Table(title="ingest")
+    for col in ("file", "format", "records", "actions", "existing", "actors", "rejects", "notes"):
+        table.add_column(col, justify="right" if col not in ("file", "format", "notes") else "left")
+    for f in report.files:
+        table.add_row(
+            f.path, f.format, f"{f.n_records:,}", f"{f.n_actions:,}", f"{f.n_existing:,}",
+            f"{f.n_actors:,}", f"{f.n_rejects:,}", "; ".join(f.notes),
+        )  # fmt: skip
+    out.print(table)
+    if report.n_rejects:
+        reasons = ", ".join(f"{r}: {n:,}" for r, n in report.rejects_by_reason.items())
+        out.print(f"rejected {report.n_rejects:,} record(s), kept in table rejects ({reasons})")
+
+
+def print_info(info: StoreInfo) -> None:
+    """The store's contents as tables."""
+    span = f"{info.first_at} .. {info.last_at}" if info.first_at else "(no actions)"
+    out.print(f"store {info.path}: {info.n_actions:,} actions, {info.n_actors:,} actors, "
+              f"{info.n_sessions:,} sessions, {info.n_rejects:,} rejects, "
+              f"{info.n_sources:,} source files; time span {span} UTC")  # fmt: skip
+    for title, rows, cols in (
+        ("actions", info.actions_by_platform_kind, ("platform", "kind", "n")),
+        ("actors", info.actors_by_platform_kind, ("platform", "actor_kind", "n")),
+        ("time sources", info.time_sources, ("time_source", "n")),
+        ("rejects", info.rejects_by_reason, ("reason", "n")),
+    ):
+        if not rows:
+            continue
+        table = Table(title=title)
+        for c in cols:
+            table.add_column(c, justify="right" if c == "n" else "left")
+        for row in rows:
+            table.add_row(*[f"{v:,}" if isinstance(v, int) else str(v) for v in row])
+        out.print(table)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coordnet")
+def main() -> None:
+    """coordnet: find coordinated inauthentic behaviour in social-media activity."""
+
+
+@main.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--store", "store_path", default="coordnet.duckdb", show_default=True,
+              help="DuckDB store file to create or append to.")
+@click.option("--format", "format_", default=None,
+              help="Force a reader (see `coordnet formats`); default: recognise each file.")
+@click.option("--map", "map_", multiple=True, metavar="FIELD=COLUMN",
+              help="Column mapping for --format tabular (repeatable), e.g. --map actor_id=user.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False), default=None,
+              help="TOML file with a [mapping] table (and options) for --format tabular.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show progress bars on stderr.")
+@reports_errors
+def ingest_cmd(
+    files: tuple[str, ...],
+    store_path: str,
+    format_: str | None,
+    map_: tuple[str, ...],
+    mapping_file: str | None,
+    progress: bool,
+) -> None:
+    """Read FILES (any supported format) into the canonical store."""
+    mapping = load_mapping(mapping_file, map_) if (map_ or mapping_file) else None
+    with open_store(store_path) as store, progress_bars(progress) as bars:
+        report = ingest(files, store, format=format_, mapping=mapping, progress=bars)
+    print_ingest_report(report)
+
+
+@main.command("info")
+@click.option("--store", "store_path", default="coordnet.duckdb", show_default=True,
+              type=click.Path(dir_okay=False, exists=True), help="DuckDB store file.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@reports_errors
+def info_cmd(store_path: str, as_json: bool) -> None:
+    """Summarise a store: counts by platform and kind, actors, time span, rejects."""
+    with open_store(store_path) as store:
+        info = store.info()
+    if as_json:
+        click.echo(json.dumps(info.as_dict(), indent=2, default=str))
+    else:
+        print_info(info)
+
+
+@main.command("formats")
+def formats_cmd() -> None:
+    """List the input formats coordnet reads (names for --format)."""
+    table = Table(title="formats")
+    table.add_column("name")
+    table.add_column("description")
+    for reader in all_readers():
+        table.add_row(reader.name, reader.description)
+    out.print(table)
+
+
+@main.command("demo")
+@click.option("--out", "out_dir", default="demo-out", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for the demo store and results.")
+@reports_errors
+def demo_cmd(out_dir: str) -> None:
+    """Run the main job on the bundled demo data (ingest + summary)."""
+    from coordnet.demo import demo_files
+
+    store_path = Path(out_dir) / "demo.duckdb"
+    with open_store(store_path) as store, progress_bars(True) as bars:
+        report = ingest(demo_files(), store, progress=bars)
+        print_ingest_report(report)
+        print_info(store.info())

@@ -1,0 +1,11 @@
+"""Execution engines: the seam between coordnet's logic and the SQL/dataframe runtime.
+
+Only modules in this package import ``duckdb`` (and, later, ``pyspark``). Everything else
+talks to :class:`~coordnet.engine.duckdb_engine.DuckDBEngine` through its small interface.
+"""
+
+from __future__ import annotations
+
+from coordnet.engine.duckdb_engine import DuckDBEngine
+
+__all__ = ["DuckDBEngine"]

@@ -1,0 +1,176 @@
+"""Write one reader's staged rows into the store: validate, normalise, de-duplicate, account.
+
+Runs inside the caller's transaction. The same guarantees hold for every format:
+
+* a staged row with a ``reject_reason``, without an id, actor or time, or repeating an id
+  already read from the same file goes to ``rejects`` with the reason and its raw record;
+* an action whose id is already in the store (same platform) is counted as *existing* and
+  not written twice, which makes ingest idempotent and lets overlapping exports be appended;
+* URLs, domains, hashtags and text fingerprints are derived here (:mod:`.normalize`);
+* actors are merged: a later non-empty value replaces an earlier one, empty never erases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from coordnet.engine import DuckDBEngine
+from coordnet.ingest._base import sql_quote
+from coordnet.ingest.source import SourceFile
+
+__all__ = ["LoadResult", "load_staged"]
+
+_ACTOR_MERGE_COLUMNS = (
+    "actor_kind", "handle", "display_name", "created_at", "followers", "following",
+    "description", "location", "lang", "verified", "profile_image_hash", "is_hashed_id", "extra",
+)  # fmt: skip
+
+
+@dataclass
+class LoadResult:
+    """Counts of what one file contributed to the store."""
+
+    n_actions: int = 0
+    n_existing: int = 0
+    n_actors: int = 0
+    n_sessions: int = 0
+    n_rejects: int = 0
+    rejects_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+def _validate_actions(engine: DuckDBEngine) -> None:
+    """Give every staged action a final verdict ``why`` (NULL = keep)."""
+    n_dupes = engine.scalar(
+        "SELECT count(*) - count(DISTINCT (platform, action_id)) FROM cn_stage_actions "
+        "WHERE action_id IS NOT NULL AND reject_reason IS NULL"
+    )
+    dup_sql = (
+        """CASE WHEN row_number() OVER w > 1 THEN 'duplicate id: action ' || action_id
+                || ' already read at line ' || min(source_line) OVER w END"""
+        if n_dupes
+        else "NULL"
+    )
+    window = (
+        "WINDOW w AS (PARTITION BY platform, action_id, reject_reason IS NULL "
+        "ORDER BY source_line)"
+        if n_dupes
+        else ""
+    )
+    engine.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cn_load_actions AS
+            SELECT * EXCLUDE (reject_reason), coalesce(
+                reject_reason,
+                CASE WHEN action_id IS NULL OR action_id = '' THEN 'missing id: the record has no id'
+                     WHEN actor_id IS NULL OR actor_id = '' THEN 'missing actor: the record names no actor'
+                     WHEN time IS NULL THEN 'bad time: the record has no usable time'
+                     WHEN kind IS NULL THEN 'missing kind: the record has no action kind' END,
+                {dup_sql}) AS why
+            FROM cn_stage_actions {window}"""
+    )
+
+
+def _write_rejects(engine: DuckDBEngine, src: SourceFile, reader: str) -> None:
+    path, fmt, sid = sql_quote(src.display), sql_quote(reader), sql_quote(src.fingerprint)
+    engine.execute(
+        f"""INSERT INTO rejects
+            SELECT {path}, source_line, reason, raw, {sid}, {fmt} FROM cn_stage_rejects
+            UNION ALL
+            SELECT {path}, source_line, why,
+                   coalesce(raw, to_json(struct_pack(action_id, actor_id, time, kind, text))::VARCHAR),
+                   {sid}, {fmt}
+            FROM cn_load_actions WHERE why IS NOT NULL
+            UNION ALL
+            SELECT {path}, source_line, reject_reason,
+                   coalesce(raw, to_json(struct_pack(actor_id, handle))::VARCHAR), {sid}, {fmt}
+            FROM cn_stage_actors WHERE reject_reason IS NOT NULL
+            UNION ALL
+            SELECT {path}, source_line, reject_reason,
+                   coalesce(raw, to_json(struct_pack(actor_id, time, ip))::VARCHAR), {sid}, {fmt}
+            FROM cn_stage_sessions WHERE reject_reason IS NOT NULL"""
+    )
+
+
+def _write_actions(engine: DuckDBEngine, src: SourceFile) -> tuple[int, int]:
+    n_valid = engine.scalar("SELECT count(*) FROM cn_load_actions WHERE why IS NULL")
+    before = engine.scalar("SELECT count(*) FROM actions")
+    engine.execute(
+        f"""INSERT INTO actions
+            SELECT action_id, actor_id, platform, time, time_source, kind, text,
+                   cn_text_fingerprint(text),
+                   lang, client, parent_id, parent_actor_id,
+                   list_transform(coalesce(urls_raw, []), lambda u: cn_norm_url(u)),
+                   coalesce(urls_raw, []),
+                   list_distinct(list_filter(
+                       list_transform(coalesce(urls_raw, []), lambda u: cn_url_domain(u)),
+                       lambda d: d IS NOT NULL)),
+                   coalesce(list_bool_or(list_transform(coalesce(urls_raw, []),
+                       lambda u: cn_is_short_domain(cn_url_domain(u)))), false),
+                   list_transform(coalesce(hashtags_raw, []), lambda t: cn_fold_tag(t)),
+                   list_transform(coalesce(hashtags_raw, []), lambda t: ltrim(trim(t), '#')),
+                   coalesce(mentions, []), coalesce(media_hashes, []), group_id,
+                   {sql_quote(src.display)}, source_line, extra
+            FROM cn_load_actions s
+            WHERE why IS NULL AND NOT EXISTS (
+                SELECT 1 FROM actions a
+                WHERE a.platform = s.platform AND a.action_id = s.action_id)"""
+    )
+    n_new = engine.scalar("SELECT count(*) FROM actions") - before
+    return n_new, n_valid - n_new
+
+
+def _write_actors(engine: DuckDBEngine, src: SourceFile, default_kind: str) -> int:
+    before = engine.scalar("SELECT count(*) FROM actors")
+    picks = ", ".join(
+        f"arg_max({c}, source_line) FILTER (WHERE {c} IS NOT NULL) AS {c}"
+        for c in _ACTOR_MERGE_COLUMNS
+    )
+    updates = ", ".join(f"{c} = coalesce(excluded.{c}, actors.{c})" for c in _ACTOR_MERGE_COLUMNS)
+    cols = ", ".join(_ACTOR_MERGE_COLUMNS)
+    path = sql_quote(src.display)
+    engine.execute(
+        f"""INSERT INTO actors (actor_id, platform, {cols}, source_file)
+            SELECT actor_id, platform, {cols}, {path} FROM (
+                SELECT actor_id, platform, {picks} FROM cn_stage_actors
+                WHERE reject_reason IS NULL AND coalesce(actor_id, '') <> ''
+                GROUP BY actor_id, platform)
+            ON CONFLICT (platform, actor_id) DO UPDATE SET {updates}"""
+    )
+    # Every actor that acted gets a row, even when the source has no profile data.
+    engine.execute(
+        f"""INSERT INTO actors (actor_id, platform, actor_kind, source_file)
+            SELECT DISTINCT actor_id, platform, {sql_quote(default_kind)}, {path}
+            FROM cn_load_actions WHERE why IS NULL
+            ON CONFLICT (platform, actor_id) DO NOTHING"""
+    )
+    return engine.scalar("SELECT count(*) FROM actors") - before
+
+
+def _write_sessions(engine: DuckDBEngine, src: SourceFile) -> int:
+    engine.execute(
+        f"""INSERT INTO sessions
+            SELECT actor_id, platform, time, ip, asn, country, is_vpn, device_id, user_agent,
+                   {sql_quote(src.display)}, source_line
+            FROM cn_stage_sessions WHERE reject_reason IS NULL"""
+    )
+    return engine.scalar("SELECT count(*) FROM cn_stage_sessions WHERE reject_reason IS NULL")
+
+
+def load_staged(
+    engine: DuckDBEngine, src: SourceFile, reader: str, *, default_actor_kind: str = "account"
+) -> LoadResult:
+    """Move the staging tables of ``src`` into the store (call inside a transaction)."""
+    _validate_actions(engine)
+    _write_rejects(engine, src, reader)
+    result = LoadResult()
+    result.n_actions, result.n_existing = _write_actions(engine, src)
+    result.n_actors = _write_actors(engine, src, default_actor_kind)
+    result.n_sessions = _write_sessions(engine, src)
+    by_reason = engine.rows(
+        "SELECT regexp_replace(reason, ':.*', '') AS r, count(*) FROM rejects "
+        "WHERE source_id = ? GROUP BY r ORDER BY 2 DESC, 1",
+        [src.fingerprint],
+    )
+    result.rejects_by_reason = {r: n for r, n in by_reason}
+    result.n_rejects = sum(result.rejects_by_reason.values())
+    engine.execute("DROP TABLE IF EXISTS cn_load_actions")
+    return result

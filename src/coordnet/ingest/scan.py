@@ -1,0 +1,117 @@
+"""Scan CSV and Parquet files with DuckDB, keeping malformed rows as rejects.
+
+Tabular readers select from :func:`table_scan`, which numbers each record (``cn_record``) and
+reads every column as text, so that no value is lost to type guessing. DuckDB's own CSV
+rejects (wrong column count, invalid Unicode, records over :data:`MAX_RECORD_BYTES`) are moved
+into ``cn_stage_rejects`` by :func:`collect_scan_rejects`, which also corrects the line
+numbers of the surviving rows.
+
+Line numbers: ``source_line`` counts the header as line 1 and each record as one line, as
+DuckDB's reject report does. In files whose fields contain line breaks the physical line of a
+record is later than this number; the record itself is always the N-1th data record.
+"""
+
+from __future__ import annotations
+
+from coordnet.engine import DuckDBEngine
+from coordnet.ingest._base import sql_quote
+from coordnet.ingest.source import SourceFile
+
+__all__ = ["MAX_RECORD_BYTES", "collect_scan_rejects", "table_scan"]
+
+#: Largest CSV record accepted (huge fields happen: pasted articles, base64 images).
+MAX_RECORD_BYTES = 32 * 1024 * 1024
+
+_REJECT_CATEGORY = {
+    "INVALID UNICODE": "invalid encoding",
+    "LINE SIZE OVER MAXIMUM": "record too large",
+}
+
+
+def table_scan(src: SourceFile) -> str:
+    """A SQL relation over ``src`` with all columns as text plus ``cn_record`` (1-based).
+
+    ``cn_record`` + 1 is the record's line number before rejected rows are accounted for;
+    :func:`collect_scan_rejects` fixes the staged lines afterwards.
+    """
+    path = sql_quote(str(src.path))
+    if src.container == "parquet":
+        return (
+            f"(SELECT (file_row_number + 1) AS cn_record, * EXCLUDE (file_row_number) "
+            f"FROM read_parquet({path}, file_row_number = true))"
+        )
+    options = [
+        "header = true",
+        "all_varchar = true",
+        f"delim = {sql_quote(src.delimiter)}",
+        "quote = '\"'",
+        "escape = '\"'",
+        f"encoding = {sql_quote(src.encoding)}",
+        f"max_line_size = {MAX_RECORD_BYTES}",
+        f"buffer_size = {MAX_RECORD_BYTES * 2}",
+        "store_rejects = true",
+        "rejects_table = 'cn_scan_errors'",
+        "rejects_scan = 'cn_scan_runs'",
+        "strict_mode = false",
+        "null_padding = false",
+        "auto_detect = false",
+        "columns = {" + ", ".join(f"{sql_quote(c)}: 'VARCHAR'" for c in src.columns) + "}",
+        "skip = 0",
+        f"compression = {sql_quote(src.compression or 'none')}",
+    ]
+    return (
+        f"(SELECT row_number() OVER () AS cn_record, * "
+        f"FROM read_csv({path}, {', '.join(options)}))"
+    )
+
+
+def collect_scan_rejects(engine: DuckDBEngine, src: SourceFile) -> int:
+    """Move DuckDB's CSV rejects for the last scan into ``cn_stage_rejects``; fix lines.
+
+    Returns the number of rejected records. Staged rows were numbered by their position
+    among *valid* records; each rejected record before them shifts them one line down.
+    """
+    if src.container != "csv":
+        return 0
+    exists = engine.scalar(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cn_scan_errors'"
+    )
+    if not exists:
+        return 0
+    engine.execute(
+        """CREATE OR REPLACE TEMP TABLE cn_scan_bad AS
+           SELECT line,
+                  arg_min(CASE error_type WHEN 'INVALID UNICODE' THEN 'invalid encoding'
+                                          WHEN 'LINE SIZE OVER MAXIMUM' THEN 'record too large'
+                                          ELSE 'malformed row' END
+                          || ': ' || error_message, coalesce(column_idx, 0)) AS reason,
+                  any_value(csv_line) AS raw
+           FROM cn_scan_errors GROUP BY line"""
+    )
+    n_bad = engine.scalar("SELECT count(*) FROM cn_scan_bad")
+    if n_bad:
+        engine.execute(
+            "INSERT INTO cn_stage_rejects SELECT line, reason, raw FROM cn_scan_bad"
+        )
+        # Rejected record j (in line order) has v_j = line_j - 1 - j valid records before it;
+        # a valid record with ordinal k sits after every rejected record with v_j < k.
+        engine.execute(
+            """CREATE OR REPLACE TEMP TABLE cn_scan_shift AS
+               SELECT line - 1 - row_number() OVER (ORDER BY line) AS v,
+                      row_number() OVER (ORDER BY line) AS shift
+               FROM cn_scan_bad"""
+        )
+        for table in ("cn_stage_actions", "cn_stage_actors", "cn_stage_sessions"):
+            engine.execute(
+                f"""UPDATE {table} AS t SET source_line = t.source_line + s.shift
+                    FROM (SELECT k.source_line AS line0, max(shift) AS shift
+                          FROM (SELECT DISTINCT source_line FROM {table}) k
+                          JOIN cn_scan_shift ON cn_scan_shift.v < k.source_line - 1
+                          GROUP BY k.source_line) s
+                    WHERE t.source_line = s.line0"""
+            )
+    engine.execute("DROP TABLE IF EXISTS cn_scan_errors")
+    engine.execute("DROP TABLE IF EXISTS cn_scan_runs")
+    engine.execute("DROP TABLE IF EXISTS cn_scan_bad")
+    engine.execute("DROP TABLE IF EXISTS cn_scan_shift")
+    return int(n_bad)

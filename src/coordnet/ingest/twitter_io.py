@@ -1,0 +1,187 @@
+"""Twitter's information-operations archives (the public disclosure CSVs), tweets and users.
+
+Since 2018 Twitter published the accounts it removed for state-backed information operations
+as ``*_tweets_csv_hashed.csv`` / ``*_users_csv_hashed.csv`` files. Accounts with fewer than
+5,000 followers have ``userid``, ``user_screen_name`` and ``user_display_name`` replaced by a
+hash; coordnet keeps those strings as ids and marks the actor ``is_hashed_id``.
+
+``tweet_time`` has minute resolution. Tweet ids issued since 2010-11-04 are Twitter
+*snowflakes* that carry the creation time in milliseconds, so when the id's time falls in the
+minute ``tweet_time`` names, the exact time is used and ``time_source`` says ``snowflake``;
+otherwise ``time_source`` is ``field``. List columns (``hashtags``, ``urls``,
+``user_mentions``) are read in the archives' ``[a, b]`` and ``['a', 'b']`` spellings.
+Files with or without newer columns (``poll_choices``, ``quote_count``...) are accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from coordnet.engine import DuckDBEngine
+from coordnet.ingest._base import Reader, Staged
+from coordnet.ingest.scan import collect_scan_rejects, table_scan
+from coordnet.ingest.source import SourceFile
+
+__all__ = ["TwitterIOTweets", "TwitterIOUsers"]
+
+_HASHED_ID = "regexp_full_match(userid, '[0-9a-f]{32,64}')"
+
+
+def _col(src: SourceFile, name: str) -> str:
+    """The column as a SQL identifier, or NULL when this file lacks it."""
+    for c in src.columns:
+        if c.lower() == name:
+            return '"' + c.replace('"', '""') + '"'
+    return "NULL::VARCHAR"
+
+
+def _nonempty(expr: str) -> str:
+    return f"nullif(trim({expr}), '')"
+
+
+def _timestamp(expr: str) -> str:
+    """Parse a date or date-time; an explicit UTC offset is honoured, none means UTC."""
+    return f"try_cast(try_cast(trim({expr}) AS TIMESTAMPTZ) AS TIMESTAMP)"
+
+
+def _user_columns(src: SourceFile) -> str:
+    c = lambda n: _col(src, n)  # noqa: E731
+    return f"""
+        {_nonempty(c('user_screen_name'))} AS handle,
+        {_nonempty(c('user_display_name'))} AS display_name,
+        {_timestamp(c('account_creation_date'))} AS created_at,
+        try_cast(try_cast({c('follower_count')} AS DOUBLE) AS BIGINT) AS followers,
+        try_cast(try_cast({c('following_count')} AS DOUBLE) AS BIGINT) AS following,
+        {_nonempty(c('user_profile_description'))} AS description,
+        {_nonempty(c('user_reported_location'))} AS location,
+        {_nonempty(c('account_language'))} AS lang,
+        {_nonempty(c('user_profile_url'))} AS profile_url"""
+
+
+class TwitterIOTweets(Reader):
+    """Tweet files of Twitter's information-operations archive."""
+
+    name = "twitter-io"
+    description = "Twitter information-operations archive, tweet file (CSV)"
+    containers: ClassVar[tuple[str, ...]] = ("csv", "parquet")
+    required_columns: ClassVar[tuple[str, ...]] = ("tweetid", "userid", "tweet_time")
+    signature_columns: ClassVar[tuple[str, ...]] = ("tweetid", "userid", "tweet_time", "is_retweet")
+
+    def stage(self, engine: DuckDBEngine, src: SourceFile, options: dict[str, Any]) -> Staged:
+        self.check_columns(src)
+        c = lambda n: _col(src, n)  # noqa: E731
+        field_time = _timestamp(c("tweet_time"))
+        on_progress = options.get("on_progress")
+        engine.execute(
+            f"""CREATE OR REPLACE TEMP TABLE cn_io AS
+            SELECT cn_record + 1 AS source_line,
+                   {_nonempty(c('tweetid'))} AS action_id,
+                   {_nonempty(c('userid'))} AS actor_id,
+                   tweet_time AS time_text,
+                   {field_time} AS field_time,
+                   epoch_ms(cn_snowflake_ms(tweetid)) AS id_time,
+                   lower(trim(coalesce({c('is_retweet')}, ''))) IN ('true', '1', 'yes', 't')
+                       AS is_rt,
+                   {_nonempty(c('retweet_tweetid'))} AS rt_id,
+                   {_nonempty(c('retweet_userid'))} AS rt_user,
+                   {_nonempty(c('in_reply_to_tweetid'))} AS reply_id,
+                   {_nonempty(c('in_reply_to_userid'))} AS reply_user,
+                   {_nonempty(c('quoted_tweet_tweetid'))} AS quote_id,
+                   {c('tweet_text')} AS text,
+                   {_nonempty(c('tweet_language'))} AS lang,
+                   {_nonempty(c('tweet_client_name'))} AS client,
+                   cn_split_list({c('urls')}) AS urls_raw,
+                   cn_split_list({c('hashtags')}) AS hashtags_raw,
+                   cn_split_list({c('user_mentions')}) AS mentions,
+                   json_object('latitude', try_cast({c('latitude')} AS DOUBLE),
+                               'longitude', try_cast({c('longitude')} AS DOUBLE),
+                               'like_count', try_cast({c('like_count')} AS BIGINT),
+                               'retweet_count', try_cast({c('retweet_count')} AS BIGINT),
+                               'reply_count', try_cast({c('reply_count')} AS BIGINT),
+                               'quote_count', try_cast({c('quote_count')} AS BIGINT),
+                               'poll_choices', {_nonempty(c('poll_choices'))}) AS extra,
+                   {_user_columns(src)},
+                   CASE WHEN {_nonempty(c('tweetid'))} IS NULL OR {_nonempty(c('userid'))} IS NULL
+                             OR {field_time} IS NULL THEN to_json(r)::VARCHAR END AS raw
+            FROM {table_scan(src)} AS r""",
+            on_progress=on_progress,
+        )
+        engine.execute(
+            f"""INSERT INTO cn_stage_actions BY NAME
+            SELECT source_line, action_id, actor_id, 'twitter' AS platform,
+                   CASE WHEN id_time >= field_time - INTERVAL 1 SECOND
+                             AND id_time < field_time + INTERVAL 60 SECOND THEN id_time
+                        ELSE field_time END AS time,
+                   CASE WHEN id_time >= field_time - INTERVAL 1 SECOND
+                             AND id_time < field_time + INTERVAL 60 SECOND THEN 'snowflake'
+                        ELSE 'field' END AS time_source,
+                   CASE WHEN is_rt THEN 'repost' WHEN reply_id IS NOT NULL THEN 'reply'
+                        WHEN quote_id IS NOT NULL THEN 'quote' ELSE 'post' END AS kind,
+                   text, lang, client,
+                   CASE WHEN is_rt THEN rt_id WHEN reply_id IS NOT NULL THEN reply_id
+                        ELSE quote_id END AS parent_id,
+                   CASE WHEN is_rt THEN rt_user WHEN reply_id IS NOT NULL THEN reply_user
+                        END AS parent_actor_id,
+                   urls_raw, hashtags_raw, mentions, extra, raw,
+                   CASE WHEN action_id IS NULL THEN 'missing id: field {c('tweetid')} is empty'
+                        WHEN actor_id IS NULL THEN 'missing actor: field {c('userid')} is empty'
+                        WHEN field_time IS NULL THEN 'bad time: field {c('tweet_time')} = '''
+                             || coalesce(time_text, '') || ''' is not a date-time'
+                        WHEN is_rt AND rt_id IS NULL
+                             THEN 'missing parent: retweet without field retweet_tweetid'
+                   END AS reject_reason
+            FROM cn_io"""
+        )
+        engine.execute(
+            f"""INSERT INTO cn_stage_actors BY NAME
+            SELECT actor_id, 'twitter' AS platform, 'account' AS actor_kind,
+                   max(source_line) AS source_line,
+                   arg_max(handle, source_line) AS handle,
+                   arg_max(display_name, source_line) AS display_name,
+                   min(created_at) AS created_at,
+                   arg_max(followers, source_line) AS followers,
+                   arg_max(following, source_line) AS following,
+                   arg_max(description, source_line) AS description,
+                   arg_max(location, source_line) AS location,
+                   arg_max(lang, source_line) AS lang,
+                   bool_or({_HASHED_ID.replace('userid', 'actor_id')}) AS is_hashed_id,
+                   json_object('profile_url', arg_max(profile_url, source_line)) AS extra
+            FROM cn_io WHERE actor_id IS NOT NULL GROUP BY actor_id"""
+        )
+        n = engine.scalar("SELECT count(*) FROM cn_io")
+        engine.execute("DROP TABLE cn_io")
+        n += collect_scan_rejects(engine, src)
+        return Staged(n_records=n)
+
+
+class TwitterIOUsers(Reader):
+    """User files of Twitter's information-operations archive (one row per account)."""
+
+    name = "twitter-io-users"
+    description = "Twitter information-operations archive, user file (CSV)"
+    containers: ClassVar[tuple[str, ...]] = ("csv", "parquet")
+    required_columns: ClassVar[tuple[str, ...]] = ("userid", "user_screen_name")
+    signature_columns: ClassVar[tuple[str, ...]] = (
+        "userid", "user_screen_name", "account_creation_date",
+    )  # fmt: skip
+    excluded_columns: ClassVar[tuple[str, ...]] = ("tweetid",)
+
+    def stage(self, engine: DuckDBEngine, src: SourceFile, options: dict[str, Any]) -> Staged:
+        self.check_columns(src)
+        c = lambda n: _col(src, n)  # noqa: E731
+        engine.execute(
+            f"""INSERT INTO cn_stage_actors BY NAME
+            SELECT cn_record + 1 AS source_line, cn_uid AS actor_id, 'twitter' AS platform,
+                   'account' AS actor_kind, handle, display_name, created_at, followers,
+                   following, description, location, lang,
+                   {_HASHED_ID.replace('userid', 'cn_uid')} AS is_hashed_id,
+                   json_object('profile_url', profile_url) AS extra,
+                   CASE WHEN cn_uid IS NULL
+                        THEN 'missing id: field {c('userid')} is empty' END AS reject_reason
+            FROM (SELECT cn_record, {_nonempty(c('userid'))} AS cn_uid, {_user_columns(src)}
+                  FROM {table_scan(src)})""",
+            on_progress=options.get("on_progress"),
+        )
+        n = engine.scalar("SELECT count(*) FROM cn_stage_actors")
+        n += collect_scan_rejects(engine, src)
+        return Staged(n_records=n)
