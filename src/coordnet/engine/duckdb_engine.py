@@ -116,10 +116,7 @@ class DuckDBEngine:
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return the result as an Arrow table."""
-        result = self.con.execute(sql, params)
-        table = result.to_arrow_table() if hasattr(result, "to_arrow_table") else result.arrow()
-        if isinstance(table, pa.RecordBatchReader):
-            table = table.read_all()
+        table = self.con.sql(sql, params=params).to_arrow_table()
         return table
 
     def columns(self, relation_sql: str) -> list[str]:

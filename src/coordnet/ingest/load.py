@@ -57,7 +57,7 @@ def _validate_actions(engine: DuckDBEngine) -> None:
         else ""
     )
     engine.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cn_load_actions AS
+        f"""CREATE OR REPLACE TEMP VIEW cn_load_actions AS
             SELECT * EXCLUDE (reject_reason), coalesce(
                 reject_reason,
                 CASE WHEN action_id IS NULL OR action_id = '' THEN 'missing id: the record has no id'
@@ -98,19 +98,19 @@ def _write_actions(engine: DuckDBEngine, src: SourceFile) -> tuple[int, int]:
             SELECT action_id, actor_id, platform, time, time_source, kind, text,
                    cn_text_fingerprint(text),
                    lang, client, parent_id, parent_actor_id,
-                   list_transform(coalesce(urls_raw, []), lambda u: cn_norm_url(u)),
+                   list_transform(url_info, lambda x: x.url),
                    coalesce(urls_raw, []),
-                   list_distinct(list_filter(
-                       list_transform(coalesce(urls_raw, []), lambda u: cn_url_domain(u)),
+                   list_distinct(list_filter(list_transform(url_info, lambda x: x.domain),
                        lambda d: d IS NOT NULL)),
-                   coalesce(list_bool_or(list_transform(coalesce(urls_raw, []),
-                       lambda u: cn_is_short_domain(cn_url_domain(u)))), false),
+                   coalesce(list_bool_or(list_transform(url_info,
+                       lambda x: cn_is_short_domain(x.domain))), false),
                    list_transform(coalesce(hashtags_raw, []), lambda t: cn_fold_tag(t)),
                    list_transform(coalesce(hashtags_raw, []), lambda t: ltrim(trim(t), '#')),
                    coalesce(mentions, []), coalesce(media_hashes, []), group_id,
                    {sql_quote(src.display)}, source_line, extra
-            FROM cn_load_actions s
-            WHERE why IS NULL AND NOT EXISTS (
+            FROM (SELECT *, list_transform(coalesce(urls_raw, []), lambda u: cn_url_info(u))
+                      AS url_info FROM cn_load_actions WHERE why IS NULL) s
+            WHERE NOT EXISTS (
                 SELECT 1 FROM actions a
                 WHERE a.platform = s.platform AND a.action_id = s.action_id)"""
     )
@@ -172,5 +172,5 @@ def load_staged(
     )
     result.rejects_by_reason = {r: n for r, n in by_reason}
     result.n_rejects = sum(result.rejects_by_reason.values())
-    engine.execute("DROP TABLE IF EXISTS cn_load_actions")
+    engine.execute("DROP VIEW IF EXISTS cn_load_actions")
     return result

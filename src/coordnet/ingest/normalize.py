@@ -102,27 +102,32 @@ MACROS_SQL: tuple[str, ...] = (
     r"""CREATE OR REPLACE TEMP MACRO cn_norm_host(h) AS regexp_replace(regexp_replace(
         rtrim(lower(h), '.'), '^www\.', ''), ':(80|443)$', '')""",
     f"""CREATE OR REPLACE TEMP MACRO cn_norm_query(q) AS CASE
-        WHEN q IS NULL OR q = '' THEN ''
+        WHEN q = '' THEN ''
         ELSE coalesce('?' || nullif(array_to_string(list_sort(list_filter(string_split(q, '&'),
             lambda x: x <> '' AND NOT regexp_matches(lower(split_part(x, '=', 1)), '{_TRACKING_RE}'))),
             '&'), ''), '') END""",
-    """CREATE OR REPLACE TEMP MACRO cn_norm_url_p(p, u) AS CASE
-        WHEN p.scheme = '' THEN nullif(trim(u), '')
-        ELSE lower(p.scheme) || '://' || cn_norm_host(p.host)
-             || regexp_replace(p.path, '/+$', '') || cn_norm_query(p.query) END""",
-    "CREATE OR REPLACE TEMP MACRO cn_norm_url(u) AS cn_norm_url_p(cn_url_parts(u), u)",
-    """CREATE OR REPLACE TEMP MACRO cn_url_domain(u) AS
-        nullif(cn_norm_host(cn_url_parts(u).host), '')""",
+    # list_transform([x], lambda p: ...)[1] binds p once: a macro argument used several
+    # times would otherwise be re-evaluated (one regex parse per use).
+    """CREATE OR REPLACE TEMP MACRO cn_url_info(u) AS CASE
+        WHEN u IS NULL OR trim(u) = '' THEN NULL
+        ELSE list_transform([cn_url_parts(u)], lambda p: CASE
+            WHEN p.scheme = '' THEN struct_pack(url := trim(u), domain := NULL::VARCHAR)
+            ELSE list_transform([cn_norm_host(p.host)], lambda h: struct_pack(
+                url := lower(p.scheme) || '://' || h || regexp_replace(p.path, '/+$', '')
+                       || cn_norm_query(p.query),
+                domain := nullif(h, '')))[1] END)[1] END""",
+    "CREATE OR REPLACE TEMP MACRO cn_norm_url(u) AS cn_url_info(u).url",
+    "CREATE OR REPLACE TEMP MACRO cn_url_domain(u) AS cn_url_info(u).domain",
     f"CREATE OR REPLACE TEMP MACRO cn_is_short_domain(d) AS d IN ({_SHORTENERS_SQL})",
     # Strip list syntax as the archives write it: "[a, b]", "['a', 'b']", "a,b"; '' -> [].
-    r"""CREATE OR REPLACE TEMP MACRO cn_split_list(s) AS CASE
-        WHEN s IS NULL OR trim(s) IN ('', '[]') THEN []::VARCHAR[]
-        ELSE list_filter(list_transform(string_split(regexp_replace(trim(s), '^\[|\]$', '', 'g'),
-            ','), lambda x: trim(trim(x), '''"')), lambda x: x <> '') END""",
+    """CREATE OR REPLACE TEMP MACRO cn_split_list(s) AS CASE
+        WHEN s IS NULL OR s = '' OR s = '[]' THEN []::VARCHAR[]
+        ELSE list_filter(list_transform(string_split(
+            CASE WHEN starts_with(s, '[') AND ends_with(s, ']') THEN substr(s, 2, length(s) - 2)
+                 ELSE s END, ','), lambda x: trim(x, ' ''"')), lambda x: x <> '') END""",
     "CREATE OR REPLACE TEMP MACRO cn_fold_tag(t) AS lower(ltrim(trim(t), '#'))",
     r"""CREATE OR REPLACE TEMP MACRO cn_text_norm(t) AS nullif(trim(regexp_replace(
-        regexp_replace(regexp_replace(lower(t), '^rt @\w+:?\s*', ''), 'https?://\S+', ' ', 'g'),
-        '\s+', ' ', 'g')), '')""",
+        regexp_replace(lower(t), '^rt @\w+:?', ''), '(?:https?://\S+|\s)+', ' ', 'g')), '')""",
     "CREATE OR REPLACE TEMP MACRO cn_text_fingerprint(t) AS md5(cn_text_norm(t))",
     f"""CREATE OR REPLACE TEMP MACRO cn_snowflake_ms(id) AS CASE
         WHEN regexp_full_match(coalesce(id, ''), '[0-9]{{15,20}}')

@@ -19,6 +19,12 @@ __all__ = ["READERS", "all_readers", "choose_reader", "get_reader"]
 READERS: tuple[str, ...] = (
     "coordnet.ingest.twitter_io:TwitterIOTweets",
     "coordnet.ingest.twitter_io:TwitterIOUsers",
+    "coordnet.ingest.crowdtangle:CrowdTangle",
+    "coordnet.ingest.telegram:TelegramExport",
+    "coordnet.ingest.twitter_api:TwitterAPIv1",
+    "coordnet.ingest.twitter_api:TwitterAPIv2",
+    "coordnet.ingest.tabular:Tabular",
+    "coordnet.ingest.tabular:preset_readers",
 )
 
 

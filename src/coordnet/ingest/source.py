@@ -102,6 +102,15 @@ def _csv_header(text: str) -> tuple[tuple[str, ...], str]:
     return tuple(h.strip() for h in header), delimiter
 
 
+def _parquet_columns(path: Path) -> tuple[str, ...]:
+    import pyarrow.parquet as pq
+
+    try:
+        return tuple(pq.read_schema(path).names)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
+
+
 def inspect_source(path: str | Path) -> SourceFile:
     """Sniff ``path``: compression, encoding, container (CSV/JSON/Parquet) and CSV header.
 
@@ -132,6 +141,8 @@ def inspect_source(path: str | Path) -> SourceFile:
     delimiter = ","
     if container == "csv":
         columns, delimiter = _csv_header(text)
+    elif container == "parquet":
+        columns = _parquet_columns(p)
     if compression:
         notes.append("gzip-compressed")
     return SourceFile(
