@@ -135,7 +135,8 @@ MACROS_SQL: tuple[str, ...] = (
         THEN (try_cast(id AS UBIGINT) >> 22)::BIGINT + {SNOWFLAKE_EPOCH_MS} END""",
     # Hashtags, URLs and @handles found in free text, for sources without entity fields.
     r"""CREATE OR REPLACE TEMP MACRO cn_text_hashtags(t) AS
-        regexp_extract_all(coalesce(t, ''), '(?:^|[^\w&/])#(\w*[^\W\d]\w*)', 1)""",
+        regexp_extract_all(coalesce(t, ''),
+            '(?:^|[^\p{L}\p{N}_&/])#([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)', 1)""",
     r"""CREATE OR REPLACE TEMP MACRO cn_text_urls(t) AS
         list_transform(regexp_extract_all(coalesce(t, ''), 'https?://[^\s<>"''\]\[]+'),
             lambda x: rtrim(x, '.,;:!?)…'))""",

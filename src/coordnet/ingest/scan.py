@@ -22,11 +22,6 @@ __all__ = ["MAX_RECORD_BYTES", "collect_scan_rejects", "table_scan"]
 #: Largest CSV record accepted (huge fields happen: pasted articles, base64 images).
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 
-_REJECT_CATEGORY = {
-    "INVALID UNICODE": "invalid encoding",
-    "LINE SIZE OVER MAXIMUM": "record too large",
-}
-
 
 def table_scan(src: SourceFile) -> str:
     """A SQL relation over ``src`` with all columns as text plus ``cn_record`` (1-based).
@@ -52,7 +47,7 @@ def table_scan(src: SourceFile) -> str:
         "store_rejects = true",
         "rejects_table = 'cn_scan_errors'",
         "rejects_scan = 'cn_scan_runs'",
-        "strict_mode = false",
+        "strict_mode = true",
         "null_padding = false",
         "auto_detect = false",
         "columns = {" + ", ".join(f"{sql_quote(c)}: 'VARCHAR'" for c in src.columns) + "}",
@@ -81,9 +76,10 @@ def collect_scan_rejects(engine: DuckDBEngine, src: SourceFile) -> int:
     engine.execute(
         """CREATE OR REPLACE TEMP TABLE cn_scan_bad AS
            SELECT line,
-                  arg_min(CASE error_type WHEN 'INVALID UNICODE' THEN 'invalid encoding'
-                                          WHEN 'LINE SIZE OVER MAXIMUM' THEN 'record too large'
-                                          ELSE 'malformed row' END
+                  arg_min(CASE WHEN error_type LIKE '%UNICODE%' OR error_type LIKE '%ENCODING%'
+                                    THEN 'invalid encoding'
+                               WHEN error_type LIKE '%LINE SIZE%' THEN 'record too large'
+                               ELSE 'malformed row' END
                           || ': ' || error_message, coalesce(column_idx, 0)) AS reason,
                   any_value(csv_line) AS raw
            FROM cn_scan_errors GROUP BY line"""
