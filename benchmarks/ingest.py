@@ -73,7 +73,8 @@ import duckdb, json, resource, sys, time
 path, db = sys.argv[1], sys.argv[2]
 con = duckdb.connect(db)
 t = time.perf_counter()
-con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{path}', all_varchar = true, header = true)")
+con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{path}', all_varchar = true, "
+            "header = true)")
 n = con.execute("SELECT count(*) FROM raw").fetchone()[0]
 print(json.dumps({"seconds": time.perf_counter() - t, "rows": n,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -9,19 +9,43 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 OUT = Path("src/coordnet/demo")
 EPOCH_MS = 1288834974657
-START = datetime(2019, 8, 12, tzinfo=timezone.utc)
+START = datetime(2019, 8, 12, tzinfo=UTC)
 COLUMNS = [
-    "tweetid", "userid", "user_display_name", "user_screen_name", "user_reported_location",
-    "user_profile_description", "user_profile_url", "follower_count", "following_count",
-    "account_creation_date", "account_language", "tweet_language", "tweet_text", "tweet_time",
-    "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid", "quoted_tweet_tweetid",
-    "is_retweet", "retweet_userid", "retweet_tweetid", "latitude", "longitude", "quote_count",
-    "reply_count", "like_count", "retweet_count", "hashtags", "urls", "user_mentions",
+    "tweetid",
+    "userid",
+    "user_display_name",
+    "user_screen_name",
+    "user_reported_location",
+    "user_profile_description",
+    "user_profile_url",
+    "follower_count",
+    "following_count",
+    "account_creation_date",
+    "account_language",
+    "tweet_language",
+    "tweet_text",
+    "tweet_time",
+    "tweet_client_name",
+    "in_reply_to_userid",
+    "in_reply_to_tweetid",
+    "quoted_tweet_tweetid",
+    "is_retweet",
+    "retweet_userid",
+    "retweet_tweetid",
+    "latitude",
+    "longitude",
+    "quote_count",
+    "reply_count",
+    "like_count",
+    "retweet_count",
+    "hashtags",
+    "urls",
+    "user_mentions",
 ]
 
 
@@ -36,7 +60,8 @@ def main() -> None:
         ring = i >= 48
         users.append({
             "userid": f"{1000 + i}", "name": f"user{i}", "ring": ring,
-            "created": "2019-07-2" + str(rng.randint(0, 3)) if ring else f"201{rng.randint(0, 6)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            "created": f"2019-07-2{rng.randint(0, 3)}" if ring
+            else f"201{rng.randint(0, 6)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
             "followers": rng.randint(0, 40) if ring else int(rng.paretovariate(1.2) * 50),
         })  # fmt: skip
     seed_user = users[47]
@@ -49,17 +74,30 @@ def main() -> None:
         seq += 1
         tid = snowflake(t, seq)
         if posts and rng.random() < 0.4:
-            pid, puid, pt = rng.choice(posts[-50:])
+            pid, puid, _ = rng.choice(posts[-50:])
             rows.append((u, tid, t, "RT", pid, puid, "", ""))
         else:
             tag = rng.choice(["news", "weather", "football", "music", "hongkong"])
-            rows.append((u, tid, t, f"thoughts on {tag} number {rng.randint(1, 500)}", "", "", tag, ""))
+            rows.append(
+                (u, tid, t, f"thoughts on {tag} number {rng.randint(1, 500)}", "", "", tag, "")
+            )
             posts.append((tid, u["userid"], t))
     for k in range(12):
         t0 = START + timedelta(hours=6 * k + rng.random())
         seq += 1
         sid = snowflake(t0, seq)
-        rows.append((seed_user, sid, t0, "Rioters are destroying our city #StopViolence", "", "", "StopViolence", "https://www.example-news.cn/story?id=" + str(k) + "&utm_source=tw"))
+        rows.append(
+            (
+                seed_user,
+                sid,
+                t0,
+                "Rioters are destroying our city #StopViolence",
+                "",
+                "",
+                "StopViolence",
+                "https://www.example-news.cn/story?id=" + str(k) + "&utm_source=tw",
+            )
+        )
         for u in users[48:]:
             dt = t0 + timedelta(seconds=rng.uniform(2, 25))
             seq += 1

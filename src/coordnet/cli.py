@@ -70,27 +70,28 @@ def progress_bars(enabled: bool) -> Iterator[Callable[[str], Callable[[float], N
 
 
 def print_ingest_report(report: IngestReport) -> None:
-    """One table row per file, then reject counts by reason."""
-    table = Table(title="ingest")
-    for col in ("file", "format", "records", "actions", "existing", "actors", "rejects", "notes"):
-        table.add_column(col, justify="right" if col not in ("file", "format", "notes") else "left")
+    """One line per file, then reject counts by reason."""
     for f in report.files:
-        table.add_row(
-            f.path, f.format, f"{f.n_records:,}", f"{f.n_actions:,}", f"{f.n_existing:,}",
-            f"{f.n_actors:,}", f"{f.n_rejects:,}", "; ".join(f.notes),
-        )  # fmt: skip
-    out.print(table)
+        notes = f" [{'; '.join(f.notes)}]" if f.notes else ""
+        if f.is_skipped:
+            click.echo(f"{f.path} ({f.format}): skipped{notes}")
+            continue
+        click.echo(
+            f"{f.path} ({f.format}): {f.n_records:,} records -> {f.n_actions:,} new actions "
+            f"({f.n_existing:,} already in store), {f.n_actors:,} new actors, "
+            f"{f.n_sessions:,} sessions, {f.n_rejects:,} rejects in {f.seconds:.1f}s{notes}"
+        )
     if report.n_rejects:
         reasons = ", ".join(f"{r}: {n:,}" for r, n in report.rejects_by_reason.items())
-        out.print(f"rejected {report.n_rejects:,} record(s), kept in table rejects ({reasons})")
+        click.echo(f"rejected {report.n_rejects:,} record(s), kept in table rejects ({reasons})")
 
 
 def print_info(info: StoreInfo) -> None:
     """The store's contents as tables."""
-    span = f"{info.first_at} .. {info.last_at}" if info.first_at else "(no actions)"
-    out.print(f"store {info.path}: {info.n_actions:,} actions, {info.n_actors:,} actors, "
-              f"{info.n_sessions:,} sessions, {info.n_rejects:,} rejects, "
-              f"{info.n_sources:,} source files; time span {span} UTC")  # fmt: skip
+    span = f"{info.first_at} .. {info.last_at} UTC" if info.first_at else "(no actions)"
+    click.echo(f"store {info.path}: {info.n_actions:,} actions, {info.n_actors:,} actors, "
+               f"{info.n_sessions:,} sessions, {info.n_rejects:,} rejects, "
+               f"{info.n_sources:,} source files; time span {span}")  # fmt: skip
     for title, rows, cols in (
         ("actions", info.actions_by_platform_kind, ("platform", "kind", "n")),
         ("actors", info.actors_by_platform_kind, ("platform", "actor_kind", "n")),
@@ -115,16 +116,39 @@ def main() -> None:
 
 @main.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--store", "store_path", default="coordnet.duckdb", show_default=True,
-              help="DuckDB store file to create or append to.")
-@click.option("--format", "format_", default=None,
-              help="Force a reader (see `coordnet formats`); default: recognise each file.")
-@click.option("--map", "map_", multiple=True, metavar="FIELD=COLUMN",
-              help="Column mapping for --format tabular (repeatable), e.g. --map actor_id=user.")
-@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False), default=None,
-              help="TOML file with a [mapping] table (and options) for --format tabular.")
-@click.option("--progress/--no-progress", default=True, show_default=True,
-              help="Show progress bars on stderr.")
+@click.option(
+    "--store",
+    "store_path",
+    default="coordnet.duckdb",
+    show_default=True,
+    help="DuckDB store file to create or append to.",
+)
+@click.option(
+    "--format",
+    "format_",
+    default=None,
+    help="Force a reader (see `coordnet formats`); default: recognise each file.",
+)
+@click.option(
+    "--map",
+    "map_",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Column mapping for --format tabular (repeatable), e.g. --map actor_id=user.",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML file with a [mapping] table (and options) for --format tabular.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="Show progress bars on stderr.",
+)
 @reports_errors
 def ingest_cmd(
     files: tuple[str, ...],
@@ -142,8 +166,14 @@ def ingest_cmd(
 
 
 @main.command("info")
-@click.option("--store", "store_path", default="coordnet.duckdb", show_default=True,
-              type=click.Path(dir_okay=False, exists=True), help="DuckDB store file.")
+@click.option(
+    "--store",
+    "store_path",
+    default="coordnet.duckdb",
+    show_default=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="DuckDB store file.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @reports_errors
 def info_cmd(store_path: str, as_json: bool) -> None:
@@ -168,8 +198,14 @@ def formats_cmd() -> None:
 
 
 @main.command("demo")
-@click.option("--out", "out_dir", default="demo-out", show_default=True,
-              type=click.Path(file_okay=False), help="Folder for the demo store and results.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="demo-out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the demo store and results.",
+)
 @reports_errors
 def demo_cmd(out_dir: str) -> None:
     """Run the main job on the bundled demo data (ingest + summary)."""

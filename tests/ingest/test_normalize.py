@@ -115,7 +115,9 @@ def test_normalisation_is_idempotent_and_case_blind_on_host(
 
 
 @settings(max_examples=50, deadline=None)
-@given(hosts, paths, params, st.lists(st.sampled_from(["utm_source", "fbclid", "gclid"]), max_size=3))
+@given(
+    hosts, paths, params, st.lists(st.sampled_from(["utm_source", "fbclid", "gclid"]), max_size=3)
+)
 def test_tracking_parameters_never_change_the_url(
     host: str, path: str, query: list[tuple[str, str]], tracking: list[str]
 ) -> None:

@@ -112,5 +112,5 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 
 def test_forced_unknown_format_lists_choices(tmp_path: Path) -> None:
     path = write(tmp_path / "x.csv", f"{HEADER}\n")
-    with pytest.raises(InputError, match="choose one of: .*twitter-io"):
+    with pytest.raises(InputError, match=r"choose one of: .*twitter-io"):
         coordnet.ingest([path], format="no-such-format")

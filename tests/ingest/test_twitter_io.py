@@ -41,7 +41,9 @@ def test_tweets_are_mapped_to_canonical_actions(store: Store, data_dir: Path) ->
     assert (quote["kind"], quote["parent_id"]) == ("quote", FIRST)
 
 
-def test_exact_time_comes_from_the_snowflake_id_when_it_agrees(store: Store, data_dir: Path) -> None:
+def test_exact_time_comes_from_the_snowflake_id_when_it_agrees(
+    store: Store, data_dir: Path
+) -> None:
     coordnet.ingest([data_dir / "io_tweets.csv"], store)
     got = actions(store)
     first = got[FIRST]
@@ -112,15 +114,16 @@ def test_source_lines_count_records(store: Store, data_dir: Path) -> None:
     assert lines["42"] == 7
 
 
-def test_parquet_and_gzip_copies_read_the_same(store: Store, data_dir: Path, tmp_path: Path) -> None:
+def test_parquet_and_gzip_copies_read_the_same(
+    store: Store, data_dir: Path, tmp_path: Path
+) -> None:
     gz = tmp_path / "io_tweets.csv.gz"
     with open(data_dir / "io_tweets.csv", "rb") as src, gzip.open(gz, "wb") as dst:
         shutil.copyfileobj(src, dst)
-    table = pacsv.read_csv(
-        data_dir / "io_tweets.csv",
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(
-            next(csv.reader(open(data_dir / "io_tweets.csv", encoding="utf-8"))), pa.string())),
-    )  # fmt: skip
+    with open(data_dir / "io_tweets.csv", encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()))
+    table = pacsv.read_csv(data_dir / "io_tweets.csv", convert_options=as_text)
     pq.write_table(table, tmp_path / "io_tweets.parquet")
     plain = coordnet.open_store()
     coordnet.ingest([data_dir / "io_tweets.csv"], plain)

@@ -117,9 +117,7 @@ class Reader(ABC):
         if not self.required_columns or src.container not in self.containers:
             return 0.0
         present = {c.lower() for c in src.columns}
-        return sum(c.lower() in present for c in self.required_columns) / len(
-            self.required_columns
-        )
+        return sum(c.lower() in present for c in self.required_columns) / len(self.required_columns)
 
     def check_columns(self, src: SourceFile, required: Sequence[str] | None = None) -> None:
         """Raise :class:`MissingColumnsError` naming absent columns and their closest matches."""

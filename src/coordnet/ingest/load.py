@@ -51,8 +51,7 @@ def _validate_actions(engine: DuckDBEngine) -> None:
         else "NULL"
     )
     window = (
-        "WINDOW w AS (PARTITION BY platform, action_id, reject_reason IS NULL "
-        "ORDER BY source_line)"
+        "WINDOW w AS (PARTITION BY platform, action_id, reject_reason IS NULL ORDER BY source_line)"
         if n_dupes
         else ""
     )
@@ -60,8 +59,10 @@ def _validate_actions(engine: DuckDBEngine) -> None:
         f"""CREATE OR REPLACE TEMP VIEW cn_load_actions AS
             SELECT * EXCLUDE (reject_reason), coalesce(
                 reject_reason,
-                CASE WHEN action_id IS NULL OR action_id = '' THEN 'missing id: the record has no id'
-                     WHEN actor_id IS NULL OR actor_id = '' THEN 'missing actor: the record names no actor'
+                CASE WHEN action_id IS NULL OR action_id = ''
+                          THEN 'missing id: the record has no id'
+                     WHEN actor_id IS NULL OR actor_id = ''
+                          THEN 'missing actor: the record names no actor'
                      WHEN time IS NULL THEN 'bad time: the record has no usable time'
                      WHEN kind IS NULL THEN 'missing kind: the record has no action kind' END,
                 {dup_sql}) AS why
@@ -76,7 +77,8 @@ def _write_rejects(engine: DuckDBEngine, src: SourceFile, reader: str) -> None:
             SELECT {path}, source_line, reason, raw, {sid}, {fmt} FROM cn_stage_rejects
             UNION ALL
             SELECT {path}, source_line, why,
-                   coalesce(raw, to_json(struct_pack(action_id, actor_id, time, kind, text))::VARCHAR),
+                   coalesce(raw, to_json(
+                       struct_pack(action_id, actor_id, time, kind, text))::VARCHAR),
                    {sid}, {fmt}
             FROM cn_load_actions WHERE why IS NOT NULL
             UNION ALL

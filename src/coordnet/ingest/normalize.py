@@ -103,8 +103,10 @@ MACROS_SQL: tuple[str, ...] = (
         rtrim(lower(h), '.'), '^www\.', ''), ':(80|443)$', '')""",
     f"""CREATE OR REPLACE TEMP MACRO cn_norm_query(q) AS CASE
         WHEN q = '' THEN ''
-        ELSE coalesce('?' || nullif(array_to_string(list_sort(list_filter(string_split(q, '&'),
-            lambda x: x <> '' AND NOT regexp_matches(lower(split_part(x, '=', 1)), '{_TRACKING_RE}'))),
+        ELSE coalesce('?' || nullif(array_to_string(list_sort(list_filter(
+            string_split(q, '&'),
+            lambda x: x <> ''
+                AND NOT regexp_matches(lower(split_part(x, '=', 1)), '{_TRACKING_RE}'))),
             '&'), ''), '') END""",
     # list_transform([x], lambda p: ...)[1] binds p once: a macro argument used several
     # times would otherwise be re-evaluated (one regex parse per use).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -159,7 +159,9 @@ def iter_json_documents(src: SourceFile, *, max_raw: int = 10_000) -> Iterator[J
         except json.JSONDecodeError as exc:
             eol = text.find("\n", pos)
             eol = n if eol < 0 else eol
-            yield JsonDocument(line, error=f"malformed JSON: {exc.msg}", raw=text[pos:eol][:max_raw])
+            yield JsonDocument(
+                line, error=f"malformed JSON: {exc.msg}", raw=text[pos:eol][:max_raw]
+            )
             # Resume at the next line: JSON lines files recover, others end here.
             pos = eol
             continue
@@ -185,7 +187,7 @@ def _iter_json_lines(src: SourceFile, max_raw: int) -> Iterator[JsonDocument]:
 def to_utc(dt: datetime) -> datetime:
     """A naive UTC datetime (naive input is taken to be UTC already)."""
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt
 
 
@@ -201,7 +203,7 @@ def parse_time(value: Any) -> datetime | None:
         num = float(value)
         if num > 1e11:  # milliseconds
             num /= 1000.0
-        return datetime.fromtimestamp(num, tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(num, tz=UTC).replace(tzinfo=None)
     if not isinstance(value, str):
         return None
     s = value.strip()

@@ -63,8 +63,10 @@ def choose_reader(src: SourceFile) -> Reader:
     kind = src.container.upper()
     seen = f"columns: {', '.join(src.columns[:12])}" if src.columns else "no header"
     if near:
+        present = {x.lower() for x in src.columns}
         hints = "; ".join(
-            f"{r.name} lacks {', '.join(c for c in r.required_columns if c.lower() not in {x.lower() for x in src.columns})}"
+            f"{r.name} lacks "
+            + ", ".join(c for c in r.required_columns if c.lower() not in present)
             for _, r in near
         )
         detail = f"closest formats: {hints}"

@@ -55,8 +55,7 @@ def table_scan(src: SourceFile) -> str:
         f"compression = {sql_quote(src.compression or 'none')}",
     ]
     return (
-        f"(SELECT row_number() OVER () AS cn_record, * "
-        f"FROM read_csv({path}, {', '.join(options)}))"
+        f"(SELECT row_number() OVER () AS cn_record, * FROM read_csv({path}, {', '.join(options)}))"
     )
 
 
@@ -86,9 +85,7 @@ def collect_scan_rejects(engine: DuckDBEngine, src: SourceFile) -> int:
     )
     n_bad = engine.scalar("SELECT count(*) FROM cn_scan_bad")
     if n_bad:
-        engine.execute(
-            "INSERT INTO cn_stage_rejects SELECT line, reason, raw FROM cn_scan_bad"
-        )
+        engine.execute("INSERT INTO cn_stage_rejects SELECT line, reason, raw FROM cn_scan_bad")
         # Rejected record j (in line order) has v_j = line_j - 1 - j valid records before it;
         # a valid record with ordinal k sits after every rejected record with v_j < k.
         engine.execute(

@@ -48,7 +48,8 @@ class SourceFile:
 
     def open_text(self) -> io.TextIOBase:
         """Open the (decompressed) file as text with the detected encoding."""
-        raw = gzip.open(self.path, "rb") if self.compression == "gzip" else open(self.path, "rb")
+        opener = gzip.open if self.compression == "gzip" else open
+        raw = opener(self.path, "rb")
         return io.TextIOWrapper(raw, encoding=self.python_encoding, errors="strict", newline="")
 
 

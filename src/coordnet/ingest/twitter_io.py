@@ -47,15 +47,15 @@ def _timestamp(expr: str) -> str:
 def _user_columns(src: SourceFile) -> str:
     c = lambda n: _col(src, n)  # noqa: E731
     return f"""
-        {_nonempty(c('user_screen_name'))} AS handle,
-        {_nonempty(c('user_display_name'))} AS display_name,
-        {_timestamp(c('account_creation_date'))} AS created_at,
-        try_cast(try_cast({c('follower_count')} AS DOUBLE) AS BIGINT) AS followers,
-        try_cast(try_cast({c('following_count')} AS DOUBLE) AS BIGINT) AS following,
-        {_nonempty(c('user_profile_description'))} AS description,
-        {_nonempty(c('user_reported_location'))} AS location,
-        {_nonempty(c('account_language'))} AS lang,
-        {_nonempty(c('user_profile_url'))} AS profile_url"""
+        {_nonempty(c("user_screen_name"))} AS handle,
+        {_nonempty(c("user_display_name"))} AS display_name,
+        {_timestamp(c("account_creation_date"))} AS created_at,
+        try_cast(try_cast({c("follower_count")} AS DOUBLE) AS BIGINT) AS followers,
+        try_cast(try_cast({c("following_count")} AS DOUBLE) AS BIGINT) AS following,
+        {_nonempty(c("user_profile_description"))} AS description,
+        {_nonempty(c("user_reported_location"))} AS location,
+        {_nonempty(c("account_language"))} AS lang,
+        {_nonempty(c("user_profile_url"))} AS profile_url"""
 
 
 class TwitterIOTweets(Reader):
@@ -75,33 +75,33 @@ class TwitterIOTweets(Reader):
         engine.execute(
             f"""CREATE OR REPLACE TEMP TABLE cn_io AS
             SELECT cn_record + 1 AS source_line,
-                   {_nonempty(c('tweetid'))} AS action_id,
-                   {_nonempty(c('userid'))} AS actor_id,
+                   {_nonempty(c("tweetid"))} AS action_id,
+                   {_nonempty(c("userid"))} AS actor_id,
                    tweet_time AS time_text,
                    {field_time} AS field_time,
                    epoch_ms(cn_snowflake_ms(tweetid)) AS id_time,
-                   lower(trim(coalesce({c('is_retweet')}, ''))) IN ('true', '1', 'yes', 't')
+                   lower(trim(coalesce({c("is_retweet")}, ''))) IN ('true', '1', 'yes', 't')
                        AS is_rt,
-                   {_nonempty(c('retweet_tweetid'))} AS rt_id,
-                   {_nonempty(c('retweet_userid'))} AS rt_user,
-                   {_nonempty(c('in_reply_to_tweetid'))} AS reply_id,
-                   {_nonempty(c('in_reply_to_userid'))} AS reply_user,
-                   {_nonempty(c('quoted_tweet_tweetid'))} AS quote_id,
-                   {c('tweet_text')} AS text,
-                   {_nonempty(c('tweet_language'))} AS lang,
-                   {_nonempty(c('tweet_client_name'))} AS client,
-                   cn_split_list({c('urls')}) AS urls_raw,
-                   cn_split_list({c('hashtags')}) AS hashtags_raw,
-                   cn_split_list({c('user_mentions')}) AS mentions,
-                   json_object('latitude', try_cast({c('latitude')} AS DOUBLE),
-                               'longitude', try_cast({c('longitude')} AS DOUBLE),
-                               'like_count', try_cast({c('like_count')} AS BIGINT),
-                               'retweet_count', try_cast({c('retweet_count')} AS BIGINT),
-                               'reply_count', try_cast({c('reply_count')} AS BIGINT),
-                               'quote_count', try_cast({c('quote_count')} AS BIGINT),
-                               'poll_choices', {_nonempty(c('poll_choices'))}) AS extra,
+                   {_nonempty(c("retweet_tweetid"))} AS rt_id,
+                   {_nonempty(c("retweet_userid"))} AS rt_user,
+                   {_nonempty(c("in_reply_to_tweetid"))} AS reply_id,
+                   {_nonempty(c("in_reply_to_userid"))} AS reply_user,
+                   {_nonempty(c("quoted_tweet_tweetid"))} AS quote_id,
+                   {c("tweet_text")} AS text,
+                   {_nonempty(c("tweet_language"))} AS lang,
+                   {_nonempty(c("tweet_client_name"))} AS client,
+                   cn_split_list({c("urls")}) AS urls_raw,
+                   cn_split_list({c("hashtags")}) AS hashtags_raw,
+                   cn_split_list({c("user_mentions")}) AS mentions,
+                   json_object('latitude', try_cast({c("latitude")} AS DOUBLE),
+                               'longitude', try_cast({c("longitude")} AS DOUBLE),
+                               'like_count', try_cast({c("like_count")} AS BIGINT),
+                               'retweet_count', try_cast({c("retweet_count")} AS BIGINT),
+                               'reply_count', try_cast({c("reply_count")} AS BIGINT),
+                               'quote_count', try_cast({c("quote_count")} AS BIGINT),
+                               'poll_choices', {_nonempty(c("poll_choices"))}) AS extra,
                    {_user_columns(src)},
-                   CASE WHEN {_nonempty(c('tweetid'))} IS NULL OR {_nonempty(c('userid'))} IS NULL
+                   CASE WHEN {_nonempty(c("tweetid"))} IS NULL OR {_nonempty(c("userid"))} IS NULL
                              OR {field_time} IS NULL THEN to_json(r)::VARCHAR END AS raw
             FROM {table_scan(src)} AS r""",
             on_progress=on_progress,
@@ -123,9 +123,9 @@ class TwitterIOTweets(Reader):
                    CASE WHEN is_rt THEN rt_user WHEN reply_id IS NOT NULL THEN reply_user
                         END AS parent_actor_id,
                    urls_raw, hashtags_raw, mentions, extra, raw,
-                   CASE WHEN action_id IS NULL THEN 'missing id: field {c('tweetid')} is empty'
-                        WHEN actor_id IS NULL THEN 'missing actor: field {c('userid')} is empty'
-                        WHEN field_time IS NULL THEN 'bad time: field {c('tweet_time')} = '''
+                   CASE WHEN action_id IS NULL THEN 'missing id: field {c("tweetid")} is empty'
+                        WHEN actor_id IS NULL THEN 'missing actor: field {c("userid")} is empty'
+                        WHEN field_time IS NULL THEN 'bad time: field {c("tweet_time")} = '''
                              || coalesce(time_text, '') || ''' is not a date-time'
                         WHEN is_rt AND rt_id IS NULL
                              THEN 'missing parent: retweet without field retweet_tweetid'
@@ -144,7 +144,7 @@ class TwitterIOTweets(Reader):
                    arg_max(description, source_line) AS description,
                    arg_max(location, source_line) AS location,
                    arg_max(lang, source_line) AS lang,
-                   bool_or({_HASHED_ID.replace('userid', 'actor_id')}) AS is_hashed_id,
+                   bool_or({_HASHED_ID.replace("userid", "actor_id")}) AS is_hashed_id,
                    json_object('profile_url', arg_max(profile_url, source_line)) AS extra
             FROM cn_io WHERE actor_id IS NOT NULL GROUP BY actor_id"""
         )
@@ -174,11 +174,11 @@ class TwitterIOUsers(Reader):
             SELECT cn_record + 1 AS source_line, cn_uid AS actor_id, 'twitter' AS platform,
                    'account' AS actor_kind, handle, display_name, created_at, followers,
                    following, description, location, lang,
-                   {_HASHED_ID.replace('userid', 'cn_uid')} AS is_hashed_id,
+                   {_HASHED_ID.replace("userid", "cn_uid")} AS is_hashed_id,
                    json_object('profile_url', profile_url) AS extra,
                    CASE WHEN cn_uid IS NULL
-                        THEN 'missing id: field {c('userid')} is empty' END AS reject_reason
-            FROM (SELECT cn_record, {_nonempty(c('userid'))} AS cn_uid, {_user_columns(src)}
+                        THEN 'missing id: field {c("userid")} is empty' END AS reject_reason
+            FROM (SELECT cn_record, {_nonempty(c("userid"))} AS cn_uid, {_user_columns(src)}
                   FROM {table_scan(src)})""",
             on_progress=options.get("on_progress"),
         )

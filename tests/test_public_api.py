@@ -1,0 +1,21 @@
+"""The curated public surface is pinned: adding or removing a name is a deliberate act."""
+
+from __future__ import annotations
+
+import coordnet
+
+
+def test_public_names() -> None:
+    assert coordnet.__all__ == sorted(coordnet.__all__)
+    assert set(coordnet.__all__) == {
+        "CoordnetError", "FileReport", "IngestReport", "InputError", "MappingError",
+        "MissingColumnsError", "MissingDependencyError", "Store", "StoreError", "StoreInfo",
+        "UnknownFormatError", "__version__", "ingest", "open_store",
+    }  # fmt: skip
+
+
+def test_errors_subclass_builtins() -> None:
+    assert issubclass(coordnet.InputError, ValueError)
+    assert issubclass(coordnet.UnknownFormatError, coordnet.CoordnetError)
+    assert issubclass(coordnet.StoreError, RuntimeError)
+    assert issubclass(coordnet.MissingDependencyError, ImportError)
