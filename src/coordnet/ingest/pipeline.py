@@ -126,8 +126,7 @@ def ingest(
     1
     """
     own = not isinstance(store, Store)
-    st = open_store(store) if own else store
-    assert isinstance(st, Store)
+    st = store if isinstance(store, Store) else open_store(store)
     report = IngestReport()
     try:
         for path in paths:

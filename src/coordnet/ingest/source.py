@@ -133,7 +133,7 @@ def inspect_source(path: str | Path) -> SourceFile:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc})") from exc
     if raw.startswith(b"PAR1"):
-        text, encoding, notes = "", "utf-8", []
+        text, encoding, notes = "", "utf-8", list[str]()
     else:
         text, encoding, notes = _decode_head(raw)
     name = p.name.lower().removesuffix(".gz")
