@@ -44,9 +44,7 @@ def _actor(store: Store, actor_id: str) -> dict:
         "platform", "actor_kind", "handle", "display_name", "created_at", "followers",
         "description", "location", "verified", "extra",
     ]  # fmt: skip
-    row = store.engine.rows(
-        f"SELECT {', '.join(cols)} FROM actors WHERE actor_id = ?", [actor_id]
-    )
+    row = store.engine.rows(f"SELECT {', '.join(cols)} FROM actors WHERE actor_id = ?", [actor_id])
     assert len(row) == 1, actor_id
     d = dict(zip(cols, row[0], strict=True))
     d["extra"] = json.loads(d["extra"]) if d["extra"] else {}
@@ -195,7 +193,9 @@ def test_api_table_fields(store: Store, data_dir: Path) -> None:
     assert a["urls_raw"] == ["https://www.example.com/news/article-1?utm_source=fb"]
     assert a["extra"]["ct_id"] == "11|100000000000001_200000000000001"
     assert a["extra"]["like_count"] == 1000
-    assert a["extra"]["post_url"] == "https://www.facebook.com/100000000000001/posts/200000000000001"
+    assert (
+        a["extra"]["post_url"] == "https://www.facebook.com/100000000000001/posts/200000000000001"
+    )
     # Several expanded links in one cell; the re-share flag from the title.
     b = actions["100000000000002_200000000000010"]
     assert b["urls_raw"] == ["https://www.example.com/a", "https://www.example.com/b"]

@@ -431,3 +431,21 @@ def test_every_generated_tweet_is_read_once(statuses: list[dict[str, Any]]) -> N
             expected_parent = None if s["retweets"] is None else str(s["retweets"])
             assert (kind, parent_id) == ("post" if expected_parent is None else "repost",
                                          expected_parent)  # fmt: skip
+
+
+def test_v2_without_created_at_is_dated_by_its_snowflake(store: Store, tmp_path: Path) -> None:
+    # Without tweet.fields=created_at the API returns no time; the snowflake id still has it.
+    path = tmp_path / "bare.jsonl"
+    lines = [
+        {"data": [{"id": A, "author_id": "1", "text": "hi", "edit_history_tweet_ids": [A]}]},
+        {"data": [{"id": "abc", "author_id": "1", "text": "not a snowflake"}]},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    report = _ingest(store, path)
+    assert report.format == "twitter-api-v2"
+    assert store.engine.rows("SELECT time::VARCHAR, time_source FROM actions") == [
+        ("2022-03-01 12:00:00.123", "snowflake")
+    ]
+    assert store.engine.rows("SELECT source_line, reason FROM rejects") == [
+        (2, "bad time: tweet abc has no created_at and its id is not a snowflake")
+    ]

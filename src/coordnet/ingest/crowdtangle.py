@@ -69,32 +69,32 @@ _TIME_PARTS = r"'^(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)
 _OFFSET_RE = r"(?i)(?:UTC|GMT)?\s*[+-](?:\d{2}(?::?\d{2})?|\d)"
 
 
-def _zone_case() -> str:
-    whens = " ".join(f"WHEN '{z}' THEN {m}" for z, m in ZONE_OFFSETS.items())
-    return f"CASE upper(p.zone) {whens} END"
-
+_ZONE_NAMES = "[" + ", ".join(f"'{z}'" for z in ZONE_OFFSETS) + "]"
+_ZONE_MINUTES = "[" + ", ".join(str(m) for m in ZONE_OFFSETS.values()) + "]"
 
 #: Temporary macros: ``cn_ct_time(text)`` is the UTC time of a CrowdTangle time string.
 _MACROS: tuple[str, ...] = (
-    # Minutes east of UTC of an offset such as +0100, -05:00, +5, GMT+1.
-    r"""CREATE OR REPLACE TEMP MACRO cn_ct_offset(z) AS
-        (CASE WHEN contains(z, '-') THEN -1 ELSE 1 END)
-        * (try_cast(regexp_extract(z, '[+-](\d{1,2})', 1) AS INTEGER) * 60
-           + coalesce(try_cast(nullif(regexp_extract(z, '[+-]\d{1,2}:?(\d{2})', 1), '')
-                               AS INTEGER), 0))""",
-    f"""CREATE OR REPLACE TEMP MACRO cn_ct_time_p(p) AS CASE
-        WHEN p.local = '' THEN NULL
-        WHEN p.zone = '' THEN try_cast(p.local AS TIMESTAMP)
-        WHEN regexp_full_match(p.zone, '{_OFFSET_RE}')
-            THEN try_cast(p.local AS TIMESTAMP) - to_minutes(cn_ct_offset(p.zone))
-        WHEN ({_zone_case()}) IS NOT NULL
-            THEN try_cast(p.local AS TIMESTAMP) - to_minutes({_zone_case()})
-        WHEN contains(p.zone, '/')
-            THEN try_cast(try_cast(p.local || ' ' || p.zone AS TIMESTAMPTZ) AS TIMESTAMP)
-        END""",
-    f"""CREATE OR REPLACE TEMP MACRO cn_ct_time(s) AS
-        cn_ct_time_p(regexp_extract(trim(coalesce(s, '')), {_TIME_PARTS}, ['local', 'zone']))""",
-    # Link lists: one URL, or several separated by spaces, '|', ';' or ', ' (also R's
+    # Minutes east of UTC named by a zone: an offset (+0100, -05:00, +5, GMT+1) or an
+    # abbreviation of ZONE_OFFSETS; NULL otherwise.
+    rf"""CREATE OR REPLACE TEMP MACRO cn_ct_zone_minutes(z) AS CASE
+        WHEN regexp_full_match(z, '{_OFFSET_RE}')
+        THEN (CASE WHEN contains(z, '-') THEN -1 ELSE 1 END)
+             * (try_cast(regexp_extract(z, '[+-](\d{{1,2}})', 1) AS INTEGER) * 60
+                + coalesce(try_cast(nullif(regexp_extract(z, '[+-]\d{{1,2}}:?(\d{{2}})', 1), '')
+                                    AS INTEGER), 0))
+        ELSE {_ZONE_MINUTES}[list_position({_ZONE_NAMES}, upper(z))] END""",
+    # list_transform([x], lambda p: ...)[1] binds the split once (a macro argument used
+    # several times would be re-evaluated, one regex per use).
+    f"""CREATE OR REPLACE TEMP MACRO cn_ct_time(s) AS list_transform(
+        [regexp_extract(trim(coalesce(s, '')), {_TIME_PARTS}, ['local', 'zone'])],
+        lambda p: CASE
+            WHEN p.local = '' THEN NULL
+            WHEN p.zone = '' THEN try_cast(p.local AS TIMESTAMP)
+            WHEN contains(p.zone, '/')
+                THEN try_cast(try_cast(p.local || ' ' || p.zone AS TIMESTAMPTZ) AS TIMESTAMP)
+            ELSE try_cast(p.local AS TIMESTAMP) - to_minutes(cn_ct_zone_minutes(p.zone))
+        END)[1]""",
+    # Link lists: one URL, or several separated by spaces, '|' or ', ' (also R's
     # c("a", "b") and JSON-ish ["a", "b"]); a scheme-less single value is kept as it is.
     r"""CREATE OR REPLACE TEMP MACRO cn_ct_links(s) AS CASE
         WHEN nullif(trim(coalesce(s, '')), '') IS NULL THEN []::VARCHAR[]
@@ -102,7 +102,7 @@ _MACROS: tuple[str, ...] = (
             regexp_replace(s, ',\s*(https?://)', ' \1', 'g'), 'https?://[^\s"''<>|\[\]]+')
         ELSE [trim(s)] END""",
     # The post's own link(s) first, then any other URL written in its text; never the post's
-    # own address (Instagram and photo posts link to themselves).
+    # own address (Instagram posts link to themselves).
     """CREATE OR REPLACE TEMP MACRO cn_ct_urls(links, t, own) AS list_filter(
         links || list_filter(cn_text_urls(t), lambda u: NOT list_contains(links, u)),
         lambda u: u IS DISTINCT FROM own)""",

@@ -10,7 +10,7 @@ starts on; a document that does not parse is yielded as an error, to become a re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -116,11 +116,17 @@ def _line_of(text: str, pos: int, base_line: int, base_pos: int) -> int:
     return base_line + text.count("\n", base_pos, pos)
 
 
-def iter_json_documents(src: SourceFile, *, max_raw: int = 10_000) -> Iterator[JsonDocument]:
+def iter_json_documents(
+    src: SourceFile,
+    *,
+    max_raw: int = 10_000,
+    on_progress: Callable[[float], None] | None = None,
+) -> Iterator[JsonDocument]:
     """Yield each top-level JSON document of ``src`` with its starting line (1-based).
 
     A top-level array yields its elements. JSON lines yield one document per line, and a
     bad line is reported and skipped. Concatenated objects are decoded one after another.
+    ``on_progress`` receives the percentage of the (compressed) file read, for JSON lines.
     """
     first = src.head.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
     if first.startswith("{"):
@@ -130,7 +136,7 @@ def iter_json_documents(src: SourceFile, *, max_raw: int = 10_000) -> Iterator[J
         except json.JSONDecodeError:
             is_lines = False
         if is_lines:
-            yield from _iter_json_lines(src, max_raw)
+            yield from _iter_json_lines(src, max_raw, on_progress)
             return
     with src.open_text() as fh:
         text = fh.read()
@@ -170,10 +176,14 @@ def iter_json_documents(src: SourceFile, *, max_raw: int = 10_000) -> Iterator[J
         pos = end
 
 
-def _iter_json_lines(src: SourceFile, max_raw: int) -> Iterator[JsonDocument]:
+def _iter_json_lines(
+    src: SourceFile, max_raw: int, on_progress: Callable[[float], None] | None
+) -> Iterator[JsonDocument]:
     """Stream a JSON-lines file one line at a time (files of many GB stay out of memory)."""
-    with src.open_text() as fh:
+    with open(src.path, "rb") as raw, src.open_text(raw) as fh:
         for line_no, line in enumerate(fh, start=1):
+            if on_progress is not None and line_no % 20_000 == 0:
+                on_progress(100.0 * raw.tell() / max(src.size_bytes, 1))
             if not line.strip():
                 continue
             try:

@@ -15,6 +15,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from coordnet.errors import InputError
 
@@ -46,10 +47,11 @@ class SourceFile:
         """The codec name for Python's ``open`` (BOMs are skipped)."""
         return {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[self.encoding]
 
-    def open_text(self) -> io.TextIOBase:
-        """Open the (decompressed) file as text with the detected encoding."""
-        opener = gzip.open if self.compression == "gzip" else open
-        raw = opener(self.path, "rb")
+    def open_text(self, fileobj: BinaryIO | None = None) -> io.TextIOBase:
+        """Open the (decompressed) file, or the already open ``fileobj``, as text."""
+        raw: BinaryIO = open(self.path, "rb") if fileobj is None else fileobj  # noqa: SIM115
+        if self.compression == "gzip":
+            raw = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
         return io.TextIOWrapper(raw, encoding=self.python_encoding, errors="strict", newline="")
 
 

@@ -96,10 +96,10 @@ def flatten_text(value: Any) -> str:
 
 def text_entities(message: dict[str, Any]) -> list[dict[str, Any]]:
     """The message's entity objects: ``text_entities``, else the objects in list-form ``text``."""
-    entities = message.get("text_entities")
+    entities: Any = message.get("text_entities")
     if not isinstance(entities, list):
-        entities = message.get("text") if isinstance(message.get("text"), list) else []
-    return [e for e in entities if isinstance(e, dict)]
+        entities = message.get("text")
+    return [e for e in entities if isinstance(e, dict)] if isinstance(entities, list) else []
 
 
 def _url(entity: dict[str, Any]) -> str | None:

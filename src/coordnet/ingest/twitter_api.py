@@ -319,8 +319,10 @@ def _stage_v1(
         reason = "missing id: status has no id_str, id or id_h"
     elif actor_id is None:
         reason = f"missing actor: status {tweet_id} has no user.id_str, user.id or user.id_h"
+    elif time is None and status.get("created_at") is None:
+        reason = f"bad time: status {tweet_id} has neither created_at nor timestamp_ms"
     elif time is None:
-        bad = status.get("created_at", status.get("timestamp_ms"))
+        bad = status.get("created_at")
         reason = f"bad time: status {tweet_id} field created_at = {bad!r} is not a date-time"
     elif retweeted is not None and _v1_id(retweeted)[0] is None:
         reason = f"missing parent: status {tweet_id} has a retweeted_status without id_str"
@@ -425,7 +427,9 @@ class TwitterAPIv1(Reader):
 
     def stage(self, engine: DuckDBEngine, src: SourceFile, options: dict[str, Any]) -> Staged:
         f = _File(StageWriter(engine))
-        for doc in iter_json_documents(src, max_raw=MAX_RAW):
+        for doc in iter_json_documents(
+            src, max_raw=MAX_RAW, on_progress=options.get("on_progress")
+        ):
             if doc.error is not None:
                 f.n_records += 1
                 f.writer.reject(doc.line, doc.error, doc.raw)
@@ -517,14 +521,13 @@ def _v2_actor(f: _File, line: int, user: dict[str, Any], actor_id: str) -> None:
 
 
 def _v2_mentions(entities: dict[str, Any], inc: _Includes) -> list[str]:
-    out = []
+    out: list[str] = []
     for m in _dicts(entities.get("mentions")):
         username = _pick(m, "username")
-        mention = _pick(m, "id") or (
-            inc.user_ids_by_name.get(username.lower()) if username else None
-        )
-        if mention or username:
-            out.append(mention or username)
+        by_name = inc.user_ids_by_name.get(username.lower()) if username else None
+        mention = _pick(m, "id") or by_name or username
+        if mention is not None:
+            out.append(mention)
     return out
 
 
@@ -554,6 +557,7 @@ def _stage_v2(
     if author is None and actor_id is not None:
         author = inc.users.get(actor_id)
     created = tweet.get("created_at")
+    time: datetime | None
     if created is None and tweet_id and tweet_id.isdigit():
         # created_at is only returned when asked for; a snowflake id still dates the tweet.
         ms = (int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS
@@ -566,6 +570,8 @@ def _stage_v2(
         reason = "missing id: tweet has no id"
     elif actor_id is None:
         reason = f"missing actor: tweet {tweet_id} has no author_id"
+    elif time is None and created is None:
+        reason = f"bad time: tweet {tweet_id} has no created_at and its id is not a snowflake"
     elif time is None:
         reason = f"bad time: tweet {tweet_id} field created_at = {created!r} is not a date-time"
     if reason is not None:
@@ -703,7 +709,9 @@ class TwitterAPIv2(Reader):
 
     def stage(self, engine: DuckDBEngine, src: SourceFile, options: dict[str, Any]) -> Staged:
         f = _File(StageWriter(engine))
-        for doc in iter_json_documents(src, max_raw=MAX_RAW):
+        for doc in iter_json_documents(
+            src, max_raw=MAX_RAW, on_progress=options.get("on_progress")
+        ):
             if doc.error is not None:
                 f.n_records += 1
                 f.writer.reject(doc.line, doc.error, doc.raw)
