@@ -95,3 +95,21 @@ def test_record_over_the_size_limit_is_rejected_not_fatal(store: Store, tmp_path
     f = coordnet.ingest([path], store).files[0]
     assert (f.n_actions, f.n_rejects) == (2, 1)
     assert f.rejects_by_reason == {"record too large": 1}
+
+
+def test_actor_extra_is_merged_not_replaced(store: Store, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text("userid,user_screen_name,account_creation_date,follower_count\n"
+                      "u1,first,2019-01-01,10\n", encoding="utf-8")  # fmt: skip
+    coordnet.ingest([labels], store)
+    store.engine.execute(
+        """UPDATE actors SET extra = '{"label": "campaign", "profile_url": null}'"""
+    )
+    later = tmp_path / "later.csv"
+    later.write_text("userid,user_screen_name,account_creation_date,user_profile_url\n"
+                     "u1,renamed,2019-01-01,https://x.example\n", encoding="utf-8")  # fmt: skip
+    coordnet.ingest([later], store)
+    handle, extra = store.engine.rows("SELECT handle, extra FROM actors")[0]
+    assert handle == "renamed"
+    assert '"label":"campaign"' in extra.replace(" ", "")
+    assert "https://x.example" in extra

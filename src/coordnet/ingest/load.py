@@ -7,7 +7,8 @@ Runs inside the caller's transaction. The same guarantees hold for every format:
 * an action whose id is already in the store (same platform) is counted as *existing* and
   not written twice, which makes ingest idempotent and lets overlapping exports be appended;
 * URLs, domains, hashtags and text fingerprints are derived here (:mod:`.normalize`);
-* actors are merged: a later non-empty value replaces an earlier one, empty never erases.
+* actors are merged: a later non-empty value replaces an earlier one, empty never erases,
+  and ``extra`` is merged key by key (``json_merge_patch``).
 """
 
 from __future__ import annotations
@@ -126,7 +127,15 @@ def _write_actors(engine: DuckDBEngine, src: SourceFile, default_kind: str) -> i
         f"arg_max({c}, source_line) FILTER (WHERE {c} IS NOT NULL) AS {c}"
         for c in _ACTOR_MERGE_COLUMNS
     )
-    updates = ", ".join(f"{c} = coalesce(excluded.{c}, actors.{c})" for c in _ACTOR_MERGE_COLUMNS)
+    # extra is merged key by key, so a profile file never wipes labels from another file.
+    updates = ", ".join(
+        "extra = CASE WHEN excluded.extra IS NULL THEN actors.extra "
+        "WHEN actors.extra IS NULL THEN excluded.extra "
+        "ELSE json_merge_patch(actors.extra, excluded.extra) END"
+        if c == "extra"
+        else f"{c} = coalesce(excluded.{c}, actors.{c})"
+        for c in _ACTOR_MERGE_COLUMNS
+    )
     cols = ", ".join(_ACTOR_MERGE_COLUMNS)
     path = sql_quote(src.display)
     engine.execute(

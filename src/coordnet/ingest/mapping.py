@@ -333,6 +333,12 @@ def parse_mapping(config: Mapping[str, Any], origin: str = "mapping") -> Mapping
     for raw_name, raw in raw_fields.items():
         name = ALIASES.get(raw_name, raw_name)
         if name not in catalogue:
+            other = "actors" if table == "actions" else "actions"
+            if name in (ACTOR_FIELDS if other == "actors" else ACTION_FIELDS):
+                raise MappingError(
+                    f"{origin}: field {raw_name!r} belongs to table {other!r}, and this "
+                    f"mapping reads table {table!r}; set table = {other!r} or drop the field"
+                )
             raise MappingError(
                 f"{origin}: unknown field {raw_name!r}{_closest(raw_name, catalogue)} for "
                 f"table {table!r}; valid fields: {', '.join(catalogue)}"
@@ -344,6 +350,12 @@ def parse_mapping(config: Mapping[str, Any], origin: str = "mapping") -> Mapping
     if missing:
         raise MappingError(
             f"{origin}: table {table!r} needs field(s) {', '.join(missing)}; {EXAMPLE}"
+        )
+    uses_text = [f.name for f in fields.values() if f.from_text]
+    if uses_text and "text" not in fields:
+        raise MappingError(
+            f"{origin}: {', '.join(uses_text)} read from the text, but text is not mapped; "
+            'add text = "column"'
         )
     platform = config.get("platform")
     if platform is not None and (not isinstance(platform, str) or not platform.strip()):

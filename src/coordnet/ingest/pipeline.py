@@ -112,7 +112,8 @@ def ingest(
     """Read ``paths`` into the canonical ``store`` (a :class:`Store` or a path).
 
     ``format`` forces a reader (see ``coordnet formats``); otherwise each file's format is
-    recognised from its content. ``mapping`` configures the generic ``tabular`` reader.
+    recognised from its content. ``mapping`` configures the generic ``tabular`` reader (and
+    implies it when ``format`` is not given).
     ``progress``, given a label, returns a callback receiving percent done.
 
     Raises :class:`~coordnet.errors.InputError` (before writing anything for that file) when
@@ -131,7 +132,12 @@ def ingest(
     try:
         for path in paths:
             src = inspect_source(path)
-            reader = get_reader(format) if format else choose_reader(src)
+            if format:
+                reader = get_reader(format)
+            elif mapping is not None:
+                reader = get_reader("tabular")
+            else:
+                reader = choose_reader(src)
             options: dict[str, Any] = {"mapping": mapping}
             if progress is not None:
                 options["on_progress"] = progress(f"{src.path.name} ({reader.name})")

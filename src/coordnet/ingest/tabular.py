@@ -57,8 +57,8 @@ __all__ = ["PresetReader", "Tabular", "load_presets", "preset_readers"]
 
 _TRUE = "('true', 't', '1', 'yes', 'y')"
 _FALSE = "('false', 'f', '0', 'no', 'n')"
-_TEXT_MACRO = {"urls": "cn_text_urls", "hashtags": "cn_text_hashtags",
-               "mentions": "cn_text_mentions"}  # fmt: skip
+_TEXT_MACRO = {"urls": ("cn_text_urls", "://"), "hashtags": ("cn_text_hashtags", "#"),
+               "mentions": ("cn_text_mentions", "@")}  # fmt: skip
 _ACTION_SCALARS = ("action_id", "actor_id", "platform", "time", "kind", "text", "lang", "client",
                    "parent_id", "parent_actor_id", "group_id")  # fmt: skip
 _LISTS = {"urls": "urls_raw", "hashtags": "hashtags_raw", "mentions": "mentions",
@@ -74,6 +74,14 @@ def _lit(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return sql_quote(str(value))
+
+
+def _quoting(before: str, column: str, after: str) -> str:
+    """SQL for the message ``before'<value of column>'after`` (the value cut at 100 chars)."""
+    return (
+        f"{sql_quote(before + chr(39))} || left(coalesce({column}, ''), 100) || "
+        f"{sql_quote(chr(39) + after)}"
+    )
 
 
 def _ident(name: str) -> str:
@@ -130,8 +138,6 @@ class _Builder:
     def value(self, f: FieldSpec) -> str:
         """The canonical value of a column- or constant-based field."""
         if f.value is not None:
-            if f.type == "time":
-                return f"CAST({_lit(f.value)} AS TIMESTAMP)"
             return _lit(f.value) if f.type in ("int", "bool") else sql_quote(str(f.value))
         s = self.source(f)
         if f.type == "id":
@@ -202,18 +208,22 @@ class _Builder:
         """Reject reason when a mapped code is not translated (no default given)."""
         if f.column is None or f.default is not None or not (f.values or f.prefixes):
             return None
-        known = [repr(k) for k in f.values or {}] + [f"{k}..." for k in f.prefixes or {}]
-        src = f"s_{f.name}"
-        return (
-            f"WHEN {value} IS NULL THEN {sql_quote(f'bad {f.name}: column {f.column} = ')} || "
-            f"'''' || left(coalesce({src}, ''), 100) || "
-            f"{sql_quote(f''' is not one of {', '.join(known)}''')}"
+        parts = []
+        if f.values:
+            parts.append("is not one of " + ", ".join(repr(k) for k in f.values))
+        if f.prefixes:
+            parts.append("starts with none of " + ", ".join(repr(k) for k in f.prefixes))
+        message = _quoting(
+            f"bad {f.name}: column {f.column} = ", f"s_{f.name}", " " + " and ".join(parts)
         )
+        return f"WHEN {value} IS NULL THEN {message}"
 
-    def list(self, f: FieldSpec, text: str) -> str:
+    def list_value(self, f: FieldSpec, text: str) -> str:
         """A list field (VARCHAR[]) from a list column, a separated column or the text."""
         if f.from_text:
-            expr = f"{_TEXT_MACRO[f.name]}({text})"
+            # The entity regexes are the costly part of a scan: skip texts that cannot match.
+            macro, mark = _TEXT_MACRO[f.name]
+            expr = f"(CASE WHEN contains({text}, '{mark}') THEN {macro}({text}) ELSE [] END)"
         else:
             assert f.column is not None
             if self.cols.is_list(f.column):
@@ -294,8 +304,7 @@ def _fill_notes(engine: DuckDBEngine, build: _Builder, fields: list[FieldSpec]) 
     counts = engine.rows(
         "SELECT "
         + ", ".join(
-            f"count(*) FILTER (WHERE nullif(trim(s_{f.name}), '') IS NOT NULL "
-            f"AND {f.name} IS NULL)"
+            f"count(*) FILTER (WHERE nullif(trim(s_{f.name}), '') IS NOT NULL AND {f.name} IS NULL)"
             for f in typed
         )
         + " FROM cn_tab"
@@ -334,7 +343,7 @@ def _stage_actions_table(
         if f.hash or f.from_text or f.name == "platform":
             continue
         if f.type == "list":
-            level1.append(f"{build.list(f, 'NULL')} AS {_LISTS[f.name]}")
+            level1.append(f"{build.list_value(f, 'NULL')} AS {_LISTS[f.name]}")
             continue
         level1.append(f"{build.value(f)} AS {f.name}")
         if f.column:
@@ -346,11 +355,10 @@ def _stage_actions_table(
     text = "text" if "text" in fields else "NULL::VARCHAR"
     if "text" not in fields:
         level1.append("NULL::VARCHAR AS text")
-    for name in ("action_id", "parent_actor_id"):
-        f = fields.get(name)
-        if f is not None and f.hash:
-            parts = ", ".join(f"coalesce(trim({build.cols.text(c)}), '')" for c in f.hash)
-            level1.append(f"{sql_quote(f.prefix)} || md5(concat_ws('|', {parts})) AS {name}")
+    hashed = fields.get("action_id")
+    if hashed is not None and hashed.hash:
+        parts = ", ".join(f"coalesce(trim({build.cols.text(c)}), '')" for c in hashed.hash)
+        level1.append(f"{sql_quote(hashed.prefix)} || md5(concat_ws('|', {parts})) AS action_id")
     level1 += build.extra_columns(spec.extra, "x_")
     level1 += build.extra_columns(spec.actor_extra, "ax_")
 
@@ -358,7 +366,7 @@ def _stage_actions_table(
     level2 = ["*"]
     for f in fields.values():
         if f.from_text and f.type == "list":
-            level2.append(f"{build.list(f, text)} AS {_LISTS[f.name]}")
+            level2.append(f"{build.list_value(f, text)} AS {_LISTS[f.name]}")
     pa = fields.get("parent_actor_id")
     if pa is not None and pa.from_text == "rt_handle":
         level2.append(f"cn_rt_handle({text}) AS parent_actor_id")
@@ -386,14 +394,13 @@ def _stage_actions_table(
     reasons.append(
         f"WHEN nullif(trim(s_time), '') IS NULL THEN "
         f"{sql_quote(f'bad time: column {tf.column} is empty')} "
-        f"WHEN time IS NULL THEN {sql_quote(f'bad time: column {tf.column} = ')} || '''' || "
-        f"left(s_time, 100) || {sql_quote(f''' is not a date-time{fmt}''')}"
+        "WHEN time IS NULL THEN "
+        + _quoting(f"bad time: column {tf.column} = ", "s_time", f" is not a date-time{fmt}")
     )
     aid = fields.get("action_id")
     if aid is not None and aid.column:
         reasons.append(
-            f"WHEN action_id IS NULL THEN "
-            f"{sql_quote(f'missing id: column {aid.column} is empty')}"
+            f"WHEN action_id IS NULL THEN {sql_quote(f'missing id: column {aid.column} is empty')}"
         )
     if platform_reason:
         reasons.append(platform_reason)
@@ -406,9 +413,9 @@ def _stage_actions_table(
         f"""CREATE OR REPLACE TEMP TABLE cn_tab AS
         SELECT * EXCLUDE (cn_row),
                CASE WHEN reason IS NOT NULL THEN to_json(cn_row)::VARCHAR END AS raw
-        FROM (SELECT *, CASE {' '.join(reasons)} END AS reason
-              FROM (SELECT {', '.join(level2)}
-                    FROM (SELECT {', '.join(level1)} FROM {table_scan(src)} AS r)))""",
+        FROM (SELECT *, CASE {" ".join(reasons)} END AS reason
+              FROM (SELECT {", ".join(level2)}
+                    FROM (SELECT {", ".join(level1)} FROM {table_scan(src)} AS r)))""",
         on_progress=on_progress,
     )
     present = set(engine.columns("cn_tab"))
@@ -423,9 +430,7 @@ def _stage_actions_table(
             for c in scalars
             if c not in ("action_id", "platform")
         )
-        unions = ", ".join(
-            f"list_sort(list_distinct(flatten(list({c})))) AS {c}" for c in lists
-        )
+        unions = ", ".join(f"list_sort(list_distinct(flatten(list({c})))) AS {c}" for c in lists)
         gextra = build.extra_json(
             spec.extra, "x_", "coalesce(list_sort(list_distinct(list({0}))), [])"
         )
@@ -436,7 +441,7 @@ def _stage_actions_table(
             FROM cn_tab WHERE reason IS NOT NULL
             UNION ALL BY NAME
             SELECT min(source_line) AS source_line, action_id, platform, {firsts}
-                   {', ' + unions if unions else ''}, 'field' AS time_source,
+                   {", " + unions if unions else ""}, 'field' AS time_source,
                    {gextra} AS extra, NULL AS reject_reason, NULL AS raw
             FROM cn_tab WHERE reason IS NULL GROUP BY platform, action_id"""
         )
@@ -479,7 +484,7 @@ def _stage_acting_actors(engine: DuckDBEngine, build: _Builder, present: set[str
         f"""INSERT INTO cn_stage_actors BY NAME
         SELECT actor_id, platform, {sql_quote(spec.actor_kind)} AS actor_kind,
                max(source_line) AS source_line, {hashed} AS is_hashed_id
-               {''.join(', ' + p for p in picks)}
+               {"".join(", " + p for p in picks)}
         FROM cn_tab WHERE reason IS NULL GROUP BY actor_id, platform"""
     )
 
@@ -511,8 +516,7 @@ def _stage_actors_table(
     reasons = []
     if actor.column:
         reasons.append(
-            f"WHEN actor_id IS NULL THEN "
-            f"{sql_quote(f'missing id: column {actor.column} is empty')}"
+            f"WHEN actor_id IS NULL THEN {sql_quote(f'missing id: column {actor.column} is empty')}"
         )
     if platform_reason:
         reasons.append(platform_reason)
@@ -524,8 +528,8 @@ def _stage_actors_table(
         f"""CREATE OR REPLACE TEMP TABLE cn_tab AS
         SELECT * EXCLUDE (cn_row),
                CASE WHEN reason IS NOT NULL THEN to_json(cn_row)::VARCHAR END AS raw
-        FROM (SELECT *, CASE {' '.join(reasons) or 'WHEN false THEN NULL'} END AS reason
-              FROM (SELECT {', '.join(level1)} FROM {table_scan(src)} AS r))""",
+        FROM (SELECT *, CASE {" ".join(reasons) or "WHEN false THEN NULL"} END AS reason
+              FROM (SELECT {", ".join(level1)} FROM {table_scan(src)} AS r))""",
         on_progress=on_progress,
     )
     profile = [c for c in _ACTOR_PROFILE if c in fields]
@@ -533,7 +537,7 @@ def _stage_actors_table(
     engine.execute(
         f"""INSERT INTO cn_stage_actors BY NAME
         SELECT source_line, actor_id, platform, actor_kind
-               {''.join(', ' + c for c in profile)}, {hashed} AS is_hashed_id,
+               {"".join(", " + c for c in profile)}, {hashed} AS is_hashed_id,
                {build.extra_json(names, "x_")} AS extra, reason AS reject_reason, raw
         FROM cn_tab"""
     )
