@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 from coordnet.engine import DuckDBEngine
 from coordnet.errors import MissingColumnsError
 from coordnet.ingest._base import Reader, Staged, closest_columns
-from coordnet.ingest.scan import collect_scan_rejects, table_scan
+from coordnet.ingest.scan import collect_scan_rejects, number_records, table_scan
 from coordnet.ingest.source import SourceFile
 
 __all__ = ["ZONE_OFFSETS", "CrowdTangle"]
@@ -237,6 +237,7 @@ class CrowdTangle(Reader):
             FROM {table_scan(src)} AS r""",
             on_progress=options.get("on_progress"),
         )
+        number_records(engine, "cn_ct")
         if shape == "ui":
             time_label, id_label = cols.label("Post Created"), cols.label("URL")
             actor_label = " and ".join(cols.label(a) for a in _UI_ACTOR)

@@ -28,9 +28,8 @@ __all__ = [
     "TRACKING_PARAMS",
 ]
 
-#: Query parameters that only track the click, never select the content.
+#: Query parameters that only track the click, never select the content (and ``utm_*``).
 TRACKING_PARAMS: tuple[str, ...] = (
-    "utm_[a-z_]+",
     "fbclid",
     "gclid",
     "dclid",
@@ -90,36 +89,42 @@ SHORTENER_HOSTS: tuple[str, ...] = (
 #: Twitter's snowflake epoch (2010-11-04T01:42:54.657Z) in Unix milliseconds.
 SNOWFLAKE_EPOCH_MS = 1288834974657
 
-_TRACKING_RE = "^(" + "|".join(TRACKING_PARAMS) + ")$"
+_TRACKING_SQL = ", ".join(f"'{p}'" for p in TRACKING_PARAMS)
 _SHORTENERS_SQL = ", ".join(f"'{h}'" for h in SHORTENER_HOSTS)
 
 #: Macros installed (as TEMP macros) on every connection to a store.
 MACROS_SQL: tuple[str, ...] = (
-    # Split an absolute URL into its parts; relative or scheme-less strings give NULL parts.
-    r"""CREATE OR REPLACE TEMP MACRO cn_url_parts(u) AS regexp_extract(
-        trim(u), '^([A-Za-z][A-Za-z0-9+.\-]*)://(?:[^@/?#]*@)?([^/?#]*)([^?#]*)(?:\?([^#]*))?',
-        ['scheme', 'host', 'path', 'query'])""",
-    r"""CREATE OR REPLACE TEMP MACRO cn_norm_host(h) AS regexp_replace(regexp_replace(
-        rtrim(lower(h), '.'), '^www\.', ''), ':(80|443)$', '')""",
-    f"""CREATE OR REPLACE TEMP MACRO cn_norm_query(q) AS CASE
-        WHEN q = '' THEN ''
-        ELSE coalesce('?' || nullif(array_to_string(list_sort(list_filter(
-            string_split(q, '&'),
-            lambda x: x <> ''
-                AND NOT regexp_matches(lower(split_part(x, '=', 1)), '{_TRACKING_RE}'))),
-            '&'), ''), '') END""",
-    # list_transform([x], lambda p: ...)[1] binds p once: a macro argument used several
-    # times would otherwise be re-evaluated (one regex parse per use).
-    """CREATE OR REPLACE TEMP MACRO cn_url_info(u) AS CASE
-        WHEN u IS NULL OR trim(u) = '' THEN NULL
-        ELSE list_transform([cn_url_parts(u)], lambda p: CASE
-            WHEN p.scheme = '' THEN struct_pack(url := trim(u), domain := NULL::VARCHAR)
-            ELSE list_transform([cn_norm_host(p.host)], lambda h: struct_pack(
-                url := lower(p.scheme) || '://' || h || regexp_replace(p.path, '/+$', '')
-                       || cn_norm_query(p.query),
-                domain := nullif(h, '')))[1] END)[1] END""",
-    "CREATE OR REPLACE TEMP MACRO cn_norm_url(u) AS cn_url_info(u).url",
-    "CREATE OR REPLACE TEMP MACRO cn_url_domain(u) AS cn_url_info(u).domain",
+    # URL parsing with split_part/strpos rather than a capturing regex, and macros that use
+    # each argument once or twice: DuckDB expands macros textually, and inside a list lambda
+    # it does not merge the repeated subexpressions, so callers apply these to flat columns.
+    # "scheme://[userinfo@]host[:port]/path?query#fragment"; u is trimmed by the caller. A
+    # string without "scheme://" is parsed as "host/path?query".
+    """CREATE OR REPLACE TEMP MACRO cn_url_off(u) AS
+        if(strpos(u, '://') > 0, strpos(u, '://') + 3, 1)""",
+    "CREATE OR REPLACE TEMP MACRO cn_url_rest(u) AS split_part(substr(u, cn_url_off(u)), '#', 1)",
+    """CREATE OR REPLACE TEMP MACRO cn_url_authority(r) AS
+        split_part(split_part(r, '?', 1), '/', 1)""",
+    r"""CREATE OR REPLACE TEMP MACRO cn_norm_host(a) AS regexp_replace(regexp_replace(
+        rtrim(lower(split_part(a, '@', -1)), '.'), '^www\.', ''), ':(80|443)$', '')""",
+    "CREATE OR REPLACE TEMP MACRO cn_url_host(u) AS cn_norm_host(cn_url_authority(cn_url_rest(u)))",
+    """CREATE OR REPLACE TEMP MACRO cn_url_path(r) AS
+        rtrim(substr(split_part(r, '?', 1), length(cn_url_authority(r)) + 1), '/')""",
+    f"""CREATE OR REPLACE TEMP MACRO cn_is_tracking(k) AS
+        starts_with(k, 'utm_') OR k IN ({_TRACKING_SQL})""",
+    """CREATE OR REPLACE TEMP MACRO cn_norm_query(q) AS
+        coalesce('?' || nullif(array_to_string(list_sort(list_filter(string_split(q, '&'),
+            lambda x: x <> '' AND NOT cn_is_tracking(lower(split_part(x, '=', 1))))),
+            '&'), ''), '')""",
+    """CREATE OR REPLACE TEMP MACRO cn_url_query(r) AS
+        cn_norm_query(substr(r, length(split_part(r, '?', 1)) + 2))""",
+    """CREATE OR REPLACE TEMP MACRO cn_norm_url_trimmed(u) AS nullif(
+        lower(substr(u, 1, cn_url_off(u) - 1)) || cn_url_host(u)
+        || cn_url_path(cn_url_rest(u)) || cn_url_query(cn_url_rest(u)), '')""",
+    # The domain of an absolute URL; a string without "scheme://" has none.
+    """CREATE OR REPLACE TEMP MACRO cn_url_domain_trimmed(u) AS
+        if(contains(u, '://'), nullif(cn_url_host(u), ''), NULL)""",
+    "CREATE OR REPLACE TEMP MACRO cn_norm_url(u) AS cn_norm_url_trimmed(trim(u))",
+    "CREATE OR REPLACE TEMP MACRO cn_url_domain(u) AS cn_url_domain_trimmed(trim(u))",
     f"CREATE OR REPLACE TEMP MACRO cn_is_short_domain(d) AS d IN ({_SHORTENERS_SQL})",
     # Strip list syntax as the archives write it: "[a, b]", "['a', 'b']", "a,b"; '' -> [].
     """CREATE OR REPLACE TEMP MACRO cn_split_list(s) AS CASE

@@ -1,7 +1,10 @@
 """Scan CSV and Parquet files with DuckDB, keeping malformed rows as rejects.
 
-Tabular readers select from :func:`table_scan`, which numbers each record (``cn_record``) and
-reads every column as text, so that no value is lost to type guessing. DuckDB's own CSV
+Tabular readers select from :func:`table_scan`, which reads every column as text (no value is
+lost to type guessing), into a temporary table, then call :func:`number_records` to set each
+row's ``source_line``. Numbering after the scan keeps DuckDB's CSV reader parallel (a
+``row_number()`` inside the scan would serialise it) and is exact because the scan preserves
+file order in the table's ``rowid``. DuckDB's own CSV
 rejects (wrong column count, invalid Unicode, records over :data:`MAX_RECORD_BYTES`) are moved
 into ``cn_stage_rejects`` by :func:`collect_scan_rejects`, which also corrects the line
 numbers of the surviving rows.
@@ -17,24 +20,22 @@ from coordnet.engine import DuckDBEngine
 from coordnet.ingest._base import sql_quote
 from coordnet.ingest.source import SourceFile
 
-__all__ = ["MAX_RECORD_BYTES", "collect_scan_rejects", "table_scan"]
+__all__ = ["MAX_RECORD_BYTES", "collect_scan_rejects", "number_records", "table_scan"]
 
 #: Largest CSV record accepted (huge fields happen: pasted articles, base64 images).
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 
 
 def table_scan(src: SourceFile) -> str:
-    """A SQL relation over ``src`` with all columns as text plus ``cn_record`` (1-based).
+    """A SQL relation over ``src`` with all columns as text, plus ``cn_record`` (still NULL).
 
-    ``cn_record`` + 1 is the record's line number before rejected rows are accounted for;
-    :func:`collect_scan_rejects` fixes the staged lines afterwards.
+    Materialise it into a table whose ``source_line`` is computed as ``cn_record + 1``, then
+    call :func:`number_records` on that table, and :func:`collect_scan_rejects` once the
+    staging tables are filled.
     """
     path = sql_quote(str(src.path))
     if src.container == "parquet":
-        return (
-            f"(SELECT (file_row_number + 1) AS cn_record, * EXCLUDE (file_row_number) "
-            f"FROM read_parquet({path}, file_row_number = true))"
-        )
+        return f"(SELECT NULL::BIGINT AS cn_record, * FROM read_parquet({path}))"
     options = [
         "header = true",
         "all_varchar = true",
@@ -54,9 +55,17 @@ def table_scan(src: SourceFile) -> str:
         "skip = 0",
         f"compression = {sql_quote(src.compression or 'none')}",
     ]
-    return (
-        f"(SELECT row_number() OVER () AS cn_record, * FROM read_csv({path}, {', '.join(options)}))"
-    )
+    return f"(SELECT NULL::BIGINT AS cn_record, * FROM read_csv({path}, {', '.join(options)}))"
+
+
+def number_records(engine: DuckDBEngine, table: str, column: str = "source_line") -> None:
+    """Set ``column`` of a table materialised from :func:`table_scan` to each record's line.
+
+    The header is line 1, so the table's first row is line 2. Lines of rows
+    after DuckDB-rejected records are corrected by :func:`collect_scan_rejects`.
+    """
+    # Rows written inside a transaction get row ids from a high base: count from the first.
+    engine.execute(f"UPDATE {table} SET {column} = rowid - (SELECT min(rowid) FROM {table}) + 2")
 
 
 def collect_scan_rejects(engine: DuckDBEngine, src: SourceFile) -> int:

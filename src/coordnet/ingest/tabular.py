@@ -50,7 +50,7 @@ from coordnet.engine import DuckDBEngine
 from coordnet.errors import MappingError, MissingColumnsError
 from coordnet.ingest._base import Reader, Staged, closest_columns, sql_quote
 from coordnet.ingest.mapping import EXAMPLE, FieldSpec, MappingSpec, parse_mapping
-from coordnet.ingest.scan import collect_scan_rejects, table_scan
+from coordnet.ingest.scan import collect_scan_rejects, number_records, table_scan
 from coordnet.ingest.source import SourceFile
 
 __all__ = ["PresetReader", "Tabular", "load_presets", "preset_readers"]
@@ -418,6 +418,7 @@ def _stage_actions_table(
                     FROM (SELECT {", ".join(level1)} FROM {table_scan(src)} AS r)))""",
         on_progress=on_progress,
     )
+    number_records(engine, "cn_tab")
     present = set(engine.columns("cn_tab"))
     scalars = [c for c in _ACTION_SCALARS if c in present]
     lists = [c for c in _LISTS.values() if c in present]
@@ -532,6 +533,7 @@ def _stage_actors_table(
               FROM (SELECT {", ".join(level1)} FROM {table_scan(src)} AS r))""",
         on_progress=on_progress,
     )
+    number_records(engine, "cn_tab")
     profile = [c for c in _ACTOR_PROFILE if c in fields]
     hashed = "true" if spec.is_hashed_ids else "NULL"
     engine.execute(

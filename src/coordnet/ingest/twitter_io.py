@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from coordnet.engine import DuckDBEngine
 from coordnet.ingest._base import Reader, Staged
-from coordnet.ingest.scan import collect_scan_rejects, table_scan
+from coordnet.ingest.scan import collect_scan_rejects, number_records, table_scan
 from coordnet.ingest.source import SourceFile
 
 __all__ = ["TwitterIOTweets", "TwitterIOUsers"]
@@ -44,18 +44,18 @@ def _timestamp(expr: str) -> str:
     return f"try_cast(try_cast(trim({expr}) AS TIMESTAMPTZ) AS TIMESTAMP)"
 
 
-def _user_columns(src: SourceFile) -> str:
+def _user_columns(src: SourceFile, prefix: str = "") -> str:
     c = lambda n: _col(src, n)  # noqa: E731
     return f"""
-        {_nonempty(c("user_screen_name"))} AS handle,
-        {_nonempty(c("user_display_name"))} AS display_name,
-        {_timestamp(c("account_creation_date"))} AS created_at,
-        try_cast(try_cast({c("follower_count")} AS DOUBLE) AS BIGINT) AS followers,
-        try_cast(try_cast({c("following_count")} AS DOUBLE) AS BIGINT) AS following,
-        {_nonempty(c("user_profile_description"))} AS description,
-        {_nonempty(c("user_reported_location"))} AS location,
-        {_nonempty(c("account_language"))} AS lang,
-        {_nonempty(c("user_profile_url"))} AS profile_url"""
+        {_nonempty(c("user_screen_name"))} AS {prefix}handle,
+        {_nonempty(c("user_display_name"))} AS {prefix}display_name,
+        {_timestamp(c("account_creation_date"))} AS {prefix}created_at,
+        try_cast(try_cast({c("follower_count")} AS DOUBLE) AS BIGINT) AS {prefix}followers,
+        try_cast(try_cast({c("following_count")} AS DOUBLE) AS BIGINT) AS {prefix}following,
+        {_nonempty(c("user_profile_description"))} AS {prefix}description,
+        {_nonempty(c("user_reported_location"))} AS {prefix}location,
+        {_nonempty(c("account_language"))} AS {prefix}lang,
+        {_nonempty(c("user_profile_url"))} AS {prefix}profile_url"""
 
 
 class TwitterIOTweets(Reader):
@@ -72,8 +72,37 @@ class TwitterIOTweets(Reader):
         c = lambda n: _col(src, n)  # noqa: E731
         field_time = _timestamp(c("tweet_time"))
         on_progress = options.get("on_progress")
+        is_snowflake = (
+            "id_time >= field_time - INTERVAL 1 SECOND "
+            "AND id_time < field_time + INTERVAL 60 SECOND"
+        )
+        # One pass from the file straight into the staging table (the user columns ride along
+        # as u_* and are aggregated into actors below): each extra copy of a million rows
+        # costs about a second.
         engine.execute(
-            f"""CREATE OR REPLACE TEMP TABLE cn_io AS
+            f"""CREATE OR REPLACE TEMP TABLE cn_stage_actions AS
+            SELECT action_id, actor_id, 'twitter' AS platform,
+                   CASE WHEN {is_snowflake} THEN id_time ELSE field_time END AS time,
+                   CASE WHEN {is_snowflake} THEN 'snowflake' ELSE 'field' END AS time_source,
+                   CASE WHEN is_rt THEN 'repost' WHEN reply_id IS NOT NULL THEN 'reply'
+                        WHEN quote_id IS NOT NULL THEN 'quote' ELSE 'post' END AS kind,
+                   text, lang, client,
+                   CASE WHEN is_rt THEN rt_id WHEN reply_id IS NOT NULL THEN reply_id
+                        ELSE quote_id END AS parent_id,
+                   CASE WHEN is_rt THEN rt_user WHEN reply_id IS NOT NULL THEN reply_user
+                        END AS parent_actor_id,
+                   urls_raw, hashtags_raw, mentions, NULL::VARCHAR[] AS media_hashes,
+                   NULL::VARCHAR AS group_id, extra::JSON AS extra, source_line,
+                   CASE WHEN action_id IS NULL THEN 'missing id: field {c("tweetid")} is empty'
+                        WHEN actor_id IS NULL THEN 'missing actor: field {c("userid")} is empty'
+                        WHEN field_time IS NULL THEN 'bad time: field {c("tweet_time")} = '''
+                             || coalesce(time_text, '') || ''' is not a date-time'
+                        WHEN is_rt AND rt_id IS NULL
+                             THEN 'missing parent: retweet without field retweet_tweetid'
+                   END AS reject_reason,
+                   raw, u_handle, u_display_name, u_created_at, u_followers, u_following,
+                   u_description, u_location, u_lang, u_profile_url
+            FROM (
             SELECT cn_record + 1 AS source_line,
                    {_nonempty(c("tweetid"))} AS action_id,
                    {_nonempty(c("userid"))} AS actor_id,
@@ -93,63 +122,39 @@ class TwitterIOTweets(Reader):
                    cn_split_list({c("urls")}) AS urls_raw,
                    cn_split_list({c("hashtags")}) AS hashtags_raw,
                    cn_split_list({c("user_mentions")}) AS mentions,
-                   json_object('latitude', try_cast({c("latitude")} AS DOUBLE),
+                   -- merge_patch onto {{}} drops null members: smaller rows, faster writes
+                   json_merge_patch('{{}}', json_object(
+                               'latitude', try_cast({c("latitude")} AS DOUBLE),
                                'longitude', try_cast({c("longitude")} AS DOUBLE),
                                'like_count', try_cast({c("like_count")} AS BIGINT),
                                'retweet_count', try_cast({c("retweet_count")} AS BIGINT),
                                'reply_count', try_cast({c("reply_count")} AS BIGINT),
                                'quote_count', try_cast({c("quote_count")} AS BIGINT),
-                               'poll_choices', {_nonempty(c("poll_choices"))}) AS extra,
-                   {_user_columns(src)},
+                               'poll_choices', {_nonempty(c("poll_choices"))})) AS extra,
+                   {_user_columns(src, prefix="u_")},
                    CASE WHEN {_nonempty(c("tweetid"))} IS NULL OR {_nonempty(c("userid"))} IS NULL
                              OR {field_time} IS NULL THEN to_json(r)::VARCHAR END AS raw
-            FROM {table_scan(src)} AS r""",
+            FROM {table_scan(src)} AS r)""",
             on_progress=on_progress,
         )
-        engine.execute(
-            f"""INSERT INTO cn_stage_actions BY NAME
-            SELECT source_line, action_id, actor_id, 'twitter' AS platform,
-                   CASE WHEN id_time >= field_time - INTERVAL 1 SECOND
-                             AND id_time < field_time + INTERVAL 60 SECOND THEN id_time
-                        ELSE field_time END AS time,
-                   CASE WHEN id_time >= field_time - INTERVAL 1 SECOND
-                             AND id_time < field_time + INTERVAL 60 SECOND THEN 'snowflake'
-                        ELSE 'field' END AS time_source,
-                   CASE WHEN is_rt THEN 'repost' WHEN reply_id IS NOT NULL THEN 'reply'
-                        WHEN quote_id IS NOT NULL THEN 'quote' ELSE 'post' END AS kind,
-                   text, lang, client,
-                   CASE WHEN is_rt THEN rt_id WHEN reply_id IS NOT NULL THEN reply_id
-                        ELSE quote_id END AS parent_id,
-                   CASE WHEN is_rt THEN rt_user WHEN reply_id IS NOT NULL THEN reply_user
-                        END AS parent_actor_id,
-                   urls_raw, hashtags_raw, mentions, extra, raw,
-                   CASE WHEN action_id IS NULL THEN 'missing id: field {c("tweetid")} is empty'
-                        WHEN actor_id IS NULL THEN 'missing actor: field {c("userid")} is empty'
-                        WHEN field_time IS NULL THEN 'bad time: field {c("tweet_time")} = '''
-                             || coalesce(time_text, '') || ''' is not a date-time'
-                        WHEN is_rt AND rt_id IS NULL
-                             THEN 'missing parent: retweet without field retweet_tweetid'
-                   END AS reject_reason
-            FROM cn_io"""
-        )
+        number_records(engine, "cn_stage_actions")
         engine.execute(
             f"""INSERT INTO cn_stage_actors BY NAME
             SELECT actor_id, 'twitter' AS platform, 'account' AS actor_kind,
                    max(source_line) AS source_line,
-                   arg_max(handle, source_line) AS handle,
-                   arg_max(display_name, source_line) AS display_name,
-                   min(created_at) AS created_at,
-                   arg_max(followers, source_line) AS followers,
-                   arg_max(following, source_line) AS following,
-                   arg_max(description, source_line) AS description,
-                   arg_max(location, source_line) AS location,
-                   arg_max(lang, source_line) AS lang,
+                   arg_max(u_handle, source_line) AS handle,
+                   arg_max(u_display_name, source_line) AS display_name,
+                   min(u_created_at) AS created_at,
+                   arg_max(u_followers, source_line) AS followers,
+                   arg_max(u_following, source_line) AS following,
+                   arg_max(u_description, source_line) AS description,
+                   arg_max(u_location, source_line) AS location,
+                   arg_max(u_lang, source_line) AS lang,
                    bool_or({_HASHED_ID.replace("userid", "actor_id")}) AS is_hashed_id,
-                   json_object('profile_url', arg_max(profile_url, source_line)) AS extra
-            FROM cn_io WHERE actor_id IS NOT NULL GROUP BY actor_id"""
+                   json_object('profile_url', arg_max(u_profile_url, source_line)) AS extra
+            FROM cn_stage_actions WHERE actor_id IS NOT NULL GROUP BY actor_id"""
         )
-        n = engine.scalar("SELECT count(*) FROM cn_io")
-        engine.execute("DROP TABLE cn_io")
+        n = engine.scalar("SELECT count(*) FROM cn_stage_actions")
         n += collect_scan_rejects(engine, src)
         return Staged(n_records=n)
 
@@ -170,7 +175,7 @@ class TwitterIOUsers(Reader):
         self.check_columns(src)
         c = lambda n: _col(src, n)  # noqa: E731
         engine.execute(
-            f"""INSERT INTO cn_stage_actors BY NAME
+            f"""CREATE OR REPLACE TEMP TABLE cn_io_users AS
             SELECT cn_record + 1 AS source_line, cn_uid AS actor_id, 'twitter' AS platform,
                    'account' AS actor_kind, handle, display_name, created_at, followers,
                    following, description, location, lang,
@@ -182,6 +187,9 @@ class TwitterIOUsers(Reader):
                   FROM {table_scan(src)})""",
             on_progress=options.get("on_progress"),
         )
+        number_records(engine, "cn_io_users")
+        engine.execute("INSERT INTO cn_stage_actors BY NAME SELECT * FROM cn_io_users")
+        engine.execute("DROP TABLE cn_io_users")
         n = engine.scalar("SELECT count(*) FROM cn_stage_actors")
         n += collect_scan_rejects(engine, src)
         return Staged(n_records=n)
