@@ -13,10 +13,21 @@ from coordnet.store import Store
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
-#: The real public data sets (see ../shared/data/README.md); never copied into the project.
-SHARED_DATA = Path(
-    os.environ.get("COORDNET_SHARED_DATA", TESTS.parent.parent / "shared" / "data")
-).resolve()
+
+def _find_shared_data() -> Path:
+    """The real public data sets (../shared/data/README.md); never copied into the project."""
+    candidates = [
+        os.environ.get("COORDNET_SHARED_DATA"),
+        TESTS.parent.parent / "shared" / "data",
+        "/work/shared/data",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate).resolve()
+    return (TESTS.parent.parent / "shared" / "data").resolve()
+
+
+SHARED_DATA = _find_shared_data()
 
 
 @pytest.fixture
