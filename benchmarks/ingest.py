@@ -2,8 +2,10 @@
 
 Writes (once, cached in benchmarks/_work/) an information-operations tweet CSV with
 ``--rows`` rows (default 1,000,000) in the archive's real column layout -- hashed and plain
-user ids, snowflake ids, list columns, retweets and replies, some multi-line texts -- then,
-in the same run and alternating, times:
+user ids, snowflake ids, list columns, retweets and replies, multi-line profile texts --
+with entity rates like the IRA archive's (55% of tweets with a URL, 200,000 distinct, a third
+with tracking parameters; 50% with hashtags; a third retweets). Then, in the same run and
+alternating, it times:
 
 * ``raw``: ``CREATE TABLE AS SELECT * FROM read_csv(...)`` of the same file into a database
   file, closed (checkpointed) like coordnet's store: DuckDB's own parse into a durable table,
@@ -46,8 +48,10 @@ COPY (
     'zh-cn' AS account_language,
     'zh' AS tweet_language,
     CASE WHEN i % 3 = 0 THEN 'RT @handle_' || (i % 997) || ': ' ELSE '' END
-      || 'Some text about topic ' || (i % 5000) || ' #Tag' || (i % 50)
-      || ' https://t.co/' || md5(i::VARCHAR)[1:10] AS tweet_text,
+      || 'Some text about topic ' || (i % 5000)
+      || CASE WHEN i % 2 = 0 THEN ' #Tag' || (i % 50) ELSE '' END
+      || CASE WHEN i % 20 < 11 THEN ' https://t.co/' || md5(i::VARCHAR)[1:10] ELSE '' END
+      AS tweet_text,
     strftime(make_timestamp((1565000000000 + i * 937) * 1000), '%Y-%m-%d %H:%M') AS tweet_time,
     'Twitter for Android' AS tweet_client_name,
     CASE WHEN i % 11 = 0 THEN (100000 + i % 977)::VARCHAR ELSE '' END AS in_reply_to_userid,
@@ -61,8 +65,11 @@ COPY (
     '' AS latitude, '' AS longitude,
     '0' AS quote_count, '0' AS reply_count, (i % 17)::VARCHAR AS like_count,
     (i % 5)::VARCHAR AS retweet_count,
-    '[Tag' || (i % 50) || ', HongKong]' AS hashtags,
-    '[https://www.Example.com/story/' || (i % 3000) || '?utm_source=twitter]' AS urls,
+    CASE WHEN i % 2 = 0 THEN '[Tag' || (i % 50) || ', HongKong]' ELSE '[]' END AS hashtags,
+    CASE WHEN i % 20 < 11
+         THEN '[https://www.Example.com/story/' || (i % 200000)
+              || CASE WHEN i % 3 = 0 THEN '?utm_source=twitter' ELSE '' END || ']'
+         ELSE '[]' END AS urls,
     CASE WHEN i % 4 = 0 THEN '[' || (100000 + i % 991) || ']' ELSE '[]' END AS user_mentions,
     '' AS poll_choices
   FROM (SELECT i, (i * 7919) % 60000 AS u FROM range({rows}) t(i))
@@ -99,7 +106,7 @@ def make_csv(rows: int) -> Path:
     import duckdb
 
     WORK.mkdir(exist_ok=True)
-    path = WORK / f"io_tweets_{rows}.csv"
+    path = WORK / f"io_tweets_v2_{rows}.csv"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         duckdb.connect().execute(MAKE_CSV.format(rows=rows, path=tmp))

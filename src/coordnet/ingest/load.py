@@ -123,6 +123,13 @@ def _write_actions(engine: DuckDBEngine, src: SourceFile) -> tuple[int, int]:
     n_valid = engine.scalar("SELECT count(*) FROM cn_load_actions WHERE why IS NULL")
     before = engine.scalar("SELECT count(*) FROM actions")
     _normalise_urls(engine)
+    # The anti-join only matters when the store already holds actions.
+    existing = (
+        """AND NOT EXISTS (SELECT 1 FROM actions a
+                           WHERE a.platform = s.platform AND a.action_id = s.action_id)"""
+        if before
+        else ""
+    )
     engine.execute(
         f"""INSERT INTO actions
             SELECT action_id, actor_id, platform, time, time_source, kind, text,
@@ -135,9 +142,7 @@ def _write_actions(engine: DuckDBEngine, src: SourceFile) -> tuple[int, int]:
                    coalesce(mentions, []), coalesce(media_hashes, []), group_id,
                    {sql_quote(src.display)}, source_line, extra
             FROM cn_load_actions s LEFT JOIN cn_url_lists l ON l.rid = s.cn_rid
-            WHERE why IS NULL AND NOT EXISTS (
-                SELECT 1 FROM actions a
-                WHERE a.platform = s.platform AND a.action_id = s.action_id)"""
+            WHERE why IS NULL {existing}"""
     )
     engine.execute("DROP TABLE cn_url_lists")
     n_new = engine.scalar("SELECT count(*) FROM actions") - before

@@ -44,18 +44,38 @@ def _timestamp(expr: str) -> str:
     return f"try_cast(try_cast(trim({expr}) AS TIMESTAMPTZ) AS TIMESTAMP)"
 
 
-def _user_columns(src: SourceFile, prefix: str = "") -> str:
-    c = lambda n: _col(src, n)  # noqa: E731
+#: Profile fields of the archive: canonical name -> source column.
+_USER_FIELDS: dict[str, str] = {
+    "handle": "user_screen_name",
+    "display_name": "user_display_name",
+    "created_at": "account_creation_date",
+    "followers": "follower_count",
+    "following": "following_count",
+    "description": "user_profile_description",
+    "location": "user_reported_location",
+    "lang": "account_language",
+    "profile_url": "user_profile_url",
+}
+
+
+def _user_columns_from(prefix: str) -> str:
+    """Typed profile columns from raw text columns named ``{prefix}{field}``."""
+    p = prefix
     return f"""
-        {_nonempty(c("user_screen_name"))} AS {prefix}handle,
-        {_nonempty(c("user_display_name"))} AS {prefix}display_name,
-        {_timestamp(c("account_creation_date"))} AS {prefix}created_at,
-        try_cast(try_cast({c("follower_count")} AS DOUBLE) AS BIGINT) AS {prefix}followers,
-        try_cast(try_cast({c("following_count")} AS DOUBLE) AS BIGINT) AS {prefix}following,
-        {_nonempty(c("user_profile_description"))} AS {prefix}description,
-        {_nonempty(c("user_reported_location"))} AS {prefix}location,
-        {_nonempty(c("account_language"))} AS {prefix}lang,
-        {_nonempty(c("user_profile_url"))} AS {prefix}profile_url"""
+        {_nonempty(p + "handle")} AS handle,
+        {_nonempty(p + "display_name")} AS display_name,
+        {_timestamp(p + "created_at")} AS created_at,
+        try_cast(try_cast({p}followers AS DOUBLE) AS BIGINT) AS followers,
+        try_cast(try_cast({p}following AS DOUBLE) AS BIGINT) AS following,
+        {_nonempty(p + "description")} AS description,
+        {_nonempty(p + "location")} AS location,
+        {_nonempty(p + "lang")} AS lang,
+        {_nonempty(p + "profile_url")} AS profile_url"""
+
+
+def _raw_user_columns(src: SourceFile, prefix: str = "u_") -> str:
+    """The profile columns as read (text), renamed ``{prefix}{field}``."""
+    return ", ".join(f"{_col(src, col)} AS {prefix}{name}" for name, col in _USER_FIELDS.items())
 
 
 class TwitterIOTweets(Reader):
@@ -131,7 +151,7 @@ class TwitterIOTweets(Reader):
                                'reply_count', try_cast({c("reply_count")} AS BIGINT),
                                'quote_count', try_cast({c("quote_count")} AS BIGINT),
                                'poll_choices', {_nonempty(c("poll_choices"))})) AS extra,
-                   {_user_columns(src, prefix="u_")},
+                   {_raw_user_columns(src)},
                    CASE WHEN {_nonempty(c("tweetid"))} IS NULL OR {_nonempty(c("userid"))} IS NULL
                              OR {field_time} IS NULL THEN to_json(r)::VARCHAR END AS raw
             FROM {table_scan(src)} AS r)""",
@@ -140,19 +160,14 @@ class TwitterIOTweets(Reader):
         number_records(engine, "cn_stage_actions")
         engine.execute(
             f"""INSERT INTO cn_stage_actors BY NAME
-            SELECT actor_id, 'twitter' AS platform, 'account' AS actor_kind,
-                   max(source_line) AS source_line,
-                   arg_max(u_handle, source_line) AS handle,
-                   arg_max(u_display_name, source_line) AS display_name,
-                   min(u_created_at) AS created_at,
-                   arg_max(u_followers, source_line) AS followers,
-                   arg_max(u_following, source_line) AS following,
-                   arg_max(u_description, source_line) AS description,
-                   arg_max(u_location, source_line) AS location,
-                   arg_max(u_lang, source_line) AS lang,
-                   bool_or({_HASHED_ID.replace("userid", "actor_id")}) AS is_hashed_id,
-                   json_object('profile_url', arg_max(u_profile_url, source_line)) AS extra
-            FROM cn_stage_actions WHERE actor_id IS NOT NULL GROUP BY actor_id"""
+            SELECT actor_id, 'twitter' AS platform, 'account' AS actor_kind, source_line,
+                   * EXCLUDE (actor_id, source_line, is_hashed_id, profile_url), is_hashed_id,
+                   json_object('profile_url', profile_url) AS extra
+            FROM (SELECT actor_id, source_line, is_hashed_id, {_user_columns_from("u_")}
+            FROM (SELECT actor_id, max(source_line) AS source_line,
+                         {", ".join(f"arg_max(u_{n}, source_line) AS u_{n}" for n in _USER_FIELDS)},
+                         bool_or({_HASHED_ID.replace("userid", "actor_id")}) AS is_hashed_id
+                  FROM cn_stage_actions WHERE actor_id IS NOT NULL GROUP BY actor_id))"""
         )
         n = engine.scalar("SELECT count(*) FROM cn_stage_actions")
         n += collect_scan_rejects(engine, src)
@@ -183,8 +198,9 @@ class TwitterIOUsers(Reader):
                    json_object('profile_url', profile_url) AS extra,
                    CASE WHEN cn_uid IS NULL
                         THEN 'missing id: field {c("userid")} is empty' END AS reject_reason
-            FROM (SELECT cn_record, {_nonempty(c("userid"))} AS cn_uid, {_user_columns(src)}
-                  FROM {table_scan(src)})""",
+            FROM (SELECT cn_record, cn_uid, {_user_columns_from("u_")}
+                  FROM (SELECT cn_record, {_nonempty(c("userid"))} AS cn_uid,
+                               {_raw_user_columns(src)} FROM {table_scan(src)}))""",
             on_progress=options.get("on_progress"),
         )
         number_records(engine, "cn_io_users")
