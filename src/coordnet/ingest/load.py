@@ -41,10 +41,16 @@ class LoadResult:
 
 def _validate_actions(engine: DuckDBEngine) -> None:
     """Give every staged action a final verdict ``why`` (NULL = keep)."""
+    # Distinct ids alone settle the common case cheaply; (platform, id) pairs only if needed.
     n_dupes = engine.scalar(
-        "SELECT count(*) - count(DISTINCT (platform, action_id)) FROM cn_stage_actions "
-        "WHERE action_id IS NOT NULL AND reject_reason IS NULL"
+        "SELECT count(action_id) - count(DISTINCT action_id) FROM cn_stage_actions "
+        "WHERE reject_reason IS NULL"
     )
+    if n_dupes:
+        n_dupes = engine.scalar(
+            "SELECT count(*) - count(DISTINCT (platform, action_id)) FROM cn_stage_actions "
+            "WHERE action_id IS NOT NULL AND reject_reason IS NULL"
+        )
     dup_sql = (
         """CASE WHEN row_number() OVER w > 1 THEN 'duplicate id: action ' || action_id
                 || ' already read at line ' || min(source_line) OVER w END"""
