@@ -19,6 +19,7 @@ __all__ = ["READERS", "all_readers", "choose_reader", "get_reader"]
 READERS: tuple[str, ...] = (
     "coordnet.ingest.twitter_io:TwitterIOTweets",
     "coordnet.ingest.twitter_io:TwitterIOUsers",
+    "coordnet.ingest.sessions:SessionsCSV",
     "coordnet.ingest.crowdtangle:CrowdTangle",
     "coordnet.ingest.telegram:TelegramExport",
     "coordnet.ingest.twitter_api:TwitterAPIv1",
