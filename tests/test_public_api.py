@@ -8,9 +8,9 @@ import coordnet
 def test_public_names() -> None:
     assert coordnet.__all__ == sorted(coordnet.__all__)
     assert set(coordnet.__all__) == {
-        "CoordnetError", "FileReport", "IngestReport", "InputError", "MappingError",
-        "MissingColumnsError", "MissingDependencyError", "Store", "StoreError", "StoreInfo",
-        "UnknownFormatError", "__version__", "ingest", "open_store",
+        "CoordnetError", "Evaluation", "FileReport", "IngestReport", "InputError",
+        "MappingError", "MissingColumnsError", "MissingDependencyError", "Store", "StoreError",
+        "StoreInfo", "UnknownFormatError", "__version__", "evaluate", "ingest", "open_store",
     }  # fmt: skip
 
 

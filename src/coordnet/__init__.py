@@ -14,6 +14,7 @@ from coordnet.errors import (
     StoreError,
     UnknownFormatError,
 )
+from coordnet.evaluate import Evaluation, evaluate
 from coordnet.ingest import FileReport, IngestReport, ingest
 from coordnet.store import Store, StoreInfo, open_store
 
@@ -21,6 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CoordnetError",
+    "Evaluation",
     "FileReport",
     "IngestReport",
     "InputError",
@@ -32,6 +34,7 @@ __all__ = [
     "StoreInfo",
     "UnknownFormatError",
     "__version__",
+    "evaluate",
     "ingest",
     "open_store",
 ]

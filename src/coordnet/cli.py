@@ -22,6 +22,7 @@ from rich.table import Table
 
 from coordnet import __version__
 from coordnet.errors import CoordnetError
+from coordnet.evaluate import Evaluation, evaluate
 from coordnet.ingest import IngestReport, all_readers, ingest
 from coordnet.ingest.mapping import load_mapping
 from coordnet.store import StoreInfo, open_store
@@ -106,6 +107,48 @@ def print_info(info: StoreInfo) -> None:
         for row in rows:
             table.add_row(*[f"{v:,}" if isinstance(v, int) else str(v) for v in row])
         out.print(table)
+
+
+def print_evaluation(ev: Evaluation) -> None:
+    """Overall scores, recall by style and campaign, and hard negatives as tables."""
+    overall = Table(title="overall")
+    for col in ("metric", "value", "counts"):
+        overall.add_column(col, justify="right" if col == "value" else "left")
+    for name, value, counts in (
+        ("precision", ev.precision, f"{ev.n_tp:,} of {ev.n_flagged:,} flagged"),
+        ("recall", ev.recall, f"{ev.n_tp:,} of {ev.n_campaign_actors:,} campaign actors"),
+        ("F1", ev.f1, f"{ev.n_fp:,} false positives, {ev.n_fn:,} missed"),
+        ("organic FP rate", ev.false_positive_rate,
+         f"{ev.n_organic_flagged:,} of {ev.n_organic:,} organic"),
+        ("cluster purity", ev.purity, f"{ev.n_clusters:,} clusters"),
+        ("adjusted Rand", ev.adjusted_rand_index, ""),
+    ):  # fmt: skip
+        overall.add_row(name, f"{value:.3f}", counts)
+    out.print(overall)
+    for title, key, rows in (
+        ("recall by style", "style", [(s.style, s.n_members, s.n_found, s.recall)
+                                      for s in ev.styles]),
+        ("recall by campaign", "campaign", [(f"{c.campaign} ({'+'.join(c.styles)})",
+                                             c.n_members, c.n_found, c.recall)
+                                            for c in ev.campaigns]),
+    ):  # fmt: skip
+        table = Table(title=title)
+        for col in (key, "members", "found", "recall"):
+            table.add_column(col, justify="left" if col == key else "right")
+        for name, n_members, n_found, recall in rows:
+            table.add_row(name, f"{n_members:,}", f"{n_found:,}", f"{recall:.3f}")
+        out.print(table)
+    if ev.hard_negatives:
+        table = Table(title="hard negatives (organic groups)")
+        for col in ("organic_group", "members", "flagged", "FP rate", "as network"):
+            table.add_column(col, justify="left" if col == "organic_group" else "right")
+        for g in ev.hard_negatives:
+            table.add_row(g.organic_group, f"{g.n_members:,}", f"{g.n_flagged:,}",
+                          f"{g.false_positive_rate:.3f}", f"{g.n_clusters:,}")  # fmt: skip
+        out.print(table)
+    if ev.n_unlabelled_flagged:
+        click.echo(f"note: {ev.n_unlabelled_flagged:,} flagged actor(s) have no label row "
+                   "and count as false positives")  # fmt: skip
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -216,3 +259,34 @@ def demo_cmd(out_dir: str) -> None:
         report = ingest(demo_files(), store, progress=bars)
         print_ingest_report(report)
         print_info(store.info())
+
+
+@main.command("evaluate")
+@click.option(
+    "--labels",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="labels.csv with actor_id, campaign (empty = organic), style, organic_group.",
+)
+@click.option(
+    "--result",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Result folder of `coordnet detect` (reads its accounts.csv).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Where to write the metrics as JSON.  [default: RESULT/evaluation.json]",
+)
+@reports_errors
+def evaluate_cmd(labels: str, result: str, json_path: str | None) -> None:
+    """Score a detection result against ground-truth labels (precision, recall, purity, ARI)."""
+    ev = evaluate(labels, result)
+    print_evaluation(ev)
+    target = Path(json_path) if json_path else Path(result) / "evaluation.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(ev.as_dict(), indent=2) + "\n", encoding="utf-8")
+    click.echo(f"wrote {target}")
