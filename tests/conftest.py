@@ -14,6 +14,7 @@ from coordnet.store import Store
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 
+
 def _find_shared_data() -> Path:
     """The real public data sets (../shared/data/README.md); never copied into the project."""
     candidates = [

@@ -261,6 +261,56 @@ def demo_cmd(out_dir: str) -> None:
         print_info(store.info())
 
 
+@main.command("simulate")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write tweets.csv, users.csv, sessions.csv and labels.csv into.",
+)
+@click.option(
+    "--scenario",
+    default="default",
+    show_default=True,
+    help="A bundled scenario name or a TOML file (see docs/simulation.md).",
+)
+@click.option("--accounts", type=int, default=None, help="Organic accounts (overrides scenario).")
+@click.option("--days", type=int, default=None, help="Simulated days (overrides scenario).")
+@click.option("--seed", type=int, default=None, help="Random seed (overrides scenario).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    default=("io-csv",),
+    show_default=True,
+    type=click.Choice(["io-csv", "parquet", "api-json"]),
+    help="Extra output formats (repeatable); io-csv is always written.",
+)
+@reports_errors
+def simulate_cmd(
+    out_dir: str,
+    scenario: str,
+    accounts: int | None,
+    days: int | None,
+    seed: int | None,
+    formats: tuple[str, ...],
+) -> None:
+    """Simulate a platform with planted campaigns, writing activity and labels.csv."""
+    from coordnet.simulate import simulate
+
+    with progress_bars(True) as bars:
+        assert bars is not None
+        report = simulate(out_dir, scenario=scenario, accounts=accounts, days=days, seed=seed,
+                          formats=formats, progress=bars(f"simulating {scenario}"))  # fmt: skip
+    kinds = ", ".join(f"{k}: {n:,}" for k, n in report.actions_by_kind.items())
+    click.echo(
+        f"{report.out}: {report.n_actions:,} actions ({kinds}) by {report.n_accounts:,} "
+        f"accounts, {report.n_campaign_accounts:,} in planted campaigns; seed {report.seed}; "
+        f"files: {', '.join(report.files)}"
+    )
+
+
 @main.command("evaluate")
 @click.option(
     "--labels",
