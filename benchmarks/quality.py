@@ -151,7 +151,8 @@ def main() -> None:
             rows.append(
                 f"{case.split:<9} {case.name:<26} {name:<13} {ev['precision']:>6.3f} "
                 f"{ev['recall']:>6.3f} {ev['f1']:>6.3f} "
-                f"{100 * ev['false_positive_rate']:>8.2f} {ev['adjusted_rand_index']:>6.3f} {secs:>7.1f}"
+                f"{100 * ev['false_positive_rate']:>8.2f} {ev['adjusted_rand_index']:>6.3f} "
+                f"{secs:>7.1f}"
             )
     print(header)
     print("\n".join(rows))

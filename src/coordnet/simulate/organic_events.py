@@ -274,7 +274,7 @@ class HashtagMovements:
             times = cand[np.arange(len(authors)), np.argmax(ok, axis=1)]
             is_rt = rng.random(len(authors)) < cfg["retweet_share"]
             order = np.argsort(times[~is_rt], kind="stable")
-            originals: list[tuple[Post, str]] = []
+            originals: list[tuple[Post, str, int]] = []
             picks = rng.integers(0, 1 << 30, (len(authors), 7))
             for i in np.flatnonzero(~is_rt)[order]:
                 if times[i] >= world.end_ms:
