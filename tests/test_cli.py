@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -79,4 +80,6 @@ def test_demo_runs_on_bundled_data(tmp_path: Path) -> None:
     code, out, _ = run("demo", "--out", str(tmp_path / "demo"))
     assert code == 0
     assert (tmp_path / "demo" / "demo.duckdb").exists()
-    assert "1,056 actions, 60 actors" in out
+    assert (tmp_path / "demo" / "data" / "labels.csv").exists()
+    assert "in planted campaigns" in out and "0 rejects" in out
+    assert re.search(r"store \S+demo.duckdb: [\d,]+ actions, [\d,]+ actors", out)

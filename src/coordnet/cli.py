@@ -251,14 +251,18 @@ def formats_cmd() -> None:
 )
 @reports_errors
 def demo_cmd(out_dir: str) -> None:
-    """Run the main job on the bundled demo data (ingest + summary)."""
-    from coordnet.demo import demo_files
+    """Run the main job on bundled demo data: simulate the demo scenario, ingest, summarise."""
+    from coordnet.demo import run_demo
 
-    store_path = Path(out_dir) / "demo.duckdb"
-    with open_store(store_path) as store, progress_bars(True) as bars:
-        report = ingest(demo_files(), store, progress=bars)
-        print_ingest_report(report)
-        print_info(store.info())
+    with progress_bars(True) as bars:
+        report = run_demo(out_dir, progress=bars)
+    click.echo(
+        f"simulated {report.simulation.n_actions:,} actions by {report.simulation.n_accounts:,} "
+        f"accounts ({report.simulation.n_campaign_accounts:,} in planted campaigns) "
+        f"into {Path(out_dir) / 'data'}"
+    )
+    print_ingest_report(report.ingest)
+    print_info(report.info)
 
 
 @main.command("simulate")

@@ -70,9 +70,7 @@ def local_hours(world: World, time_ms: np.ndarray, tz_hours: np.ndarray) -> np.n
     return (((time_ms - world.start_ms) / HOUR_MS) + tz_hours) % 24.0
 
 
-def utc_ms(
-    world: World, day: int, hours: np.ndarray, tz_hours: np.ndarray | float
-) -> np.ndarray:
+def utc_ms(world: World, day: int, hours: np.ndarray, tz_hours: np.ndarray | float) -> np.ndarray:
     """UTC milliseconds on ``day`` for local times of day ``hours`` (wrapped into the day)."""
     return world.start_ms + day * DAY_MS + (((hours - tz_hours) % 24.0) * HOUR_MS).astype(np.int64)
 
