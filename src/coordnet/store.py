@@ -36,8 +36,7 @@ SCHEMA_SQL: tuple[str, ...] = (
         profile_image_hash VARCHAR,
         is_hashed_id BOOLEAN,
         extra JSON,
-        source_file VARCHAR,
-        PRIMARY KEY (platform, actor_id))""",
+        source_file VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS actions (
         action_id VARCHAR NOT NULL,
         actor_id VARCHAR NOT NULL,

@@ -113,3 +113,18 @@ def test_actor_extra_is_merged_not_replaced(store: Store, tmp_path: Path) -> Non
     assert handle == "renamed"
     assert '"label":"campaign"' in extra.replace(" ", "")
     assert "https://x.example" in extra
+
+
+def test_actors_stay_unique_across_merges(store: Store, data_dir: Path, tmp_path: Path) -> None:
+    coordnet.ingest([data_dir / "io_tweets.csv", data_dir / "io_users.csv"], store)
+    more = write(tmp_path / "more.csv", "9,2000001,x,2019-01-01 00:00,False,",
+                 "10,new-user,y,2019-01-01 00:00,False,")  # fmt: skip
+    coordnet.ingest([more], store)
+    n, distinct = store.engine.rows(
+        "SELECT count(*), count(DISTINCT (platform, actor_id)) FROM actors"
+    )[0]
+    assert (n, distinct) == (4, 4)
+    # The profile from the user file survives a later file that names the actor again.
+    assert store.engine.scalar("SELECT handle FROM actors WHERE actor_id = '2000001'") == (
+        "hkdailywatch"
+    )

@@ -159,36 +159,51 @@ def _write_actions(engine: DuckDBEngine, src: SourceFile) -> tuple[int, int]:
 
 
 def _write_actors(engine: DuckDBEngine, src: SourceFile, default_kind: str) -> int:
+    """Merge staged profiles into ``actors``: replace merged rows, insert new ones.
+
+    Done as join + delete + insert rather than ``INSERT ... ON CONFLICT DO UPDATE``, which
+    DuckDB runs row by row: 69,000 updated profiles took 34 s that way, under a second here.
+    """
     before = engine.scalar("SELECT count(*) FROM actors")
     picks = ", ".join(
         f"arg_max({c}, source_line) FILTER (WHERE {c} IS NOT NULL) AS {c}"
         for c in _ACTOR_MERGE_COLUMNS
     )
     # extra is merged key by key, so a profile file never wipes labels from another file.
-    updates = ", ".join(
-        "extra = CASE WHEN excluded.extra IS NULL THEN actors.extra "
-        "WHEN actors.extra IS NULL THEN excluded.extra "
-        "ELSE json_merge_patch(actors.extra, excluded.extra) END"
+    merged = ", ".join(
+        "CASE WHEN n.extra IS NULL THEN a.extra WHEN a.extra IS NULL THEN n.extra "
+        "ELSE json_merge_patch(a.extra, n.extra) END AS extra"
         if c == "extra"
-        else f"{c} = coalesce(excluded.{c}, actors.{c})"
+        else f"coalesce(n.{c}, a.{c}) AS {c}"
         for c in _ACTOR_MERGE_COLUMNS
     )
     cols = ", ".join(_ACTOR_MERGE_COLUMNS)
     path = sql_quote(src.display)
     engine.execute(
-        f"""INSERT INTO actors (actor_id, platform, {cols}, source_file)
-            SELECT actor_id, platform, {cols}, {path} FROM (
-                SELECT actor_id, platform, {picks} FROM cn_stage_actors
-                WHERE reject_reason IS NULL AND coalesce(actor_id, '') <> ''
-                GROUP BY actor_id, platform)
-            ON CONFLICT (platform, actor_id) DO UPDATE SET {updates}"""
+        f"""CREATE OR REPLACE TEMP TABLE cn_actor_merge AS
+            SELECT n.actor_id, n.platform, {merged},
+                   coalesce(a.source_file, {path}) AS source_file, a.actor_id IS NOT NULL AS old
+            FROM (SELECT actor_id, platform, {picks} FROM cn_stage_actors
+                  WHERE reject_reason IS NULL AND coalesce(actor_id, '') <> ''
+                  GROUP BY actor_id, platform) n
+            LEFT JOIN actors a ON a.platform = n.platform AND a.actor_id = n.actor_id"""
     )
+    if engine.scalar("SELECT bool_or(old) FROM cn_actor_merge"):
+        engine.execute(
+            """DELETE FROM actors a USING cn_actor_merge m
+               WHERE m.old AND a.platform = m.platform AND a.actor_id = m.actor_id"""
+        )
+    engine.execute(
+        f"""INSERT INTO actors (actor_id, platform, {cols}, source_file)
+            SELECT actor_id, platform, {cols}, source_file FROM cn_actor_merge"""
+    )
+    engine.execute("DROP TABLE cn_actor_merge")
     # Every actor that acted gets a row, even when the source has no profile data.
     engine.execute(
         f"""INSERT INTO actors (actor_id, platform, actor_kind, source_file)
             SELECT DISTINCT actor_id, platform, {sql_quote(default_kind)}, {path}
-            FROM cn_load_actions WHERE why IS NULL
-            ON CONFLICT (platform, actor_id) DO NOTHING"""
+            FROM cn_load_actions s WHERE why IS NULL AND NOT EXISTS (
+                SELECT 1 FROM actors a WHERE a.platform = s.platform AND a.actor_id = s.actor_id)"""
     )
     return engine.scalar("SELECT count(*) FROM actors") - before
 
