@@ -26,6 +26,15 @@ COPY (
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def make_big_csv(path: Path, rows: int) -> Path:
     with coordnet.open_store() as st:
         st.engine.execute(BIG_CSV.format(rows=rows, path=path))
@@ -41,7 +50,11 @@ def test_killed_ingest_leaves_store_consistent_and_rerunnable(
     big = make_big_csv(tmp_path / "big.csv", 1_500_000)
     code = f"import coordnet; coordnet.ingest([{str(big)!r}], {str(db)!r})"
     proc = subprocess.Popen([sys.executable, "-c", code])
-    time.sleep(2.5)
+    # Kill once the child has spent 2.5 s of CPU (start-up takes well under 1 s, the whole
+    # ingest many seconds): mid-file on a fast or a busy machine alike.
+    deadline = time.monotonic() + 120
+    while cpu_seconds(proc.pid) < 2.5 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert proc.poll() is None, "ingest finished before it could be interrupted"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
