@@ -1,0 +1,8 @@
+"""Coordination signals: one behavioural trace each, actor-actor edges with evidence."""
+
+from __future__ import annotations
+
+from coordnet.signals._base import Signal
+from coordnet.signals.co_repost import CoRepost
+
+__all__ = ["CoRepost", "Signal"]
