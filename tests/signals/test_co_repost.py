@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +11,8 @@ from coordnet.errors import InputError
 from coordnet.signals import CoRepost
 from coordnet.simulate import simulate
 from coordnet.store import Store
+
+from .peer_cnt import directed, peer_network
 
 HEADER = "tweetid,userid,tweet_text,tweet_time,is_retweet,retweet_tweetid,retweet_userid\n"
 
@@ -82,32 +80,6 @@ def test_same_edges_and_weights_as_coordination_network_toolkit(
     pytest.importorskip("coordination_network_toolkit")
     simulate(tmp_path, scenario="demo", seed=11)
     coordnet.ingest([tmp_path / "tweets.csv"], store)
-    peer_csv = tmp_path / "peer.csv"
-    rows = store.engine.rows(
-        "SELECT action_id, actor_id, parent_id, epoch_ms(time) / 1000.0 FROM actions "
-        "WHERE kind = 'repost'"
-    )
-    with open(peer_csv, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["message_id", "user_id", "username", "repost_id", "reply_id", "message",
-                    "timestamp", "urls"])  # fmt: skip
-        for action_id, actor_id, parent_id, t in rows:
-            w.writerow([action_id, actor_id, actor_id, parent_id, "", "rt", repr(t), ""])
-    db = tmp_path / "peer.db"
-    run = [sys.executable, "-m", "coordination_network_toolkit", str(db)]
-    subprocess.run([*run, "preprocess", "--format", "csv", str(peer_csv)], check=True,
-                   capture_output=True)  # fmt: skip
-    subprocess.run([*run, "compute", "co_retweet", "--time_window", "60",
-                    "--min_edge_weight", "1", "--n_cpus", "1"], check=True,
-                   capture_output=True)  # fmt: skip
-    with sqlite3.connect(db) as con:
-        found = con.execute(
-            "SELECT user_1, user_2, weight FROM co_retweet_network WHERE user_1 != user_2"
-        )
-        peer = {(u1, u2): w for u1, u2, w in found}
-    ours = {}
-    for e in CoRepost(window=60).fit(store).edges_.to_pylist():
-        ours[(e["source"], e["target"])] = e["weight_source"]
-        ours[(e["target"], e["source"])] = e["weight_target"]
+    peer = peer_network(store, tmp_path, "co_retweet", 60)
     assert len(peer) > 100
-    assert ours == peer
+    assert directed(CoRepost(window=60).fit(store).edges_.to_pylist()) == peer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coordnet.signals._base import Signal
+from coordnet.signals.co_reply import CoReply
 from coordnet.signals.co_repost import CoRepost
 
-__all__ = ["CoRepost", "Signal"]
+__all__ = ["CoReply", "CoRepost", "Signal"]

@@ -55,9 +55,25 @@ class Signal(ABC):
                              f"not {self.min_shared!r}")  # fmt: skip
 
     @abstractmethod
+    def _objects_sql(self) -> str:
+        """SQL giving one row per (action, object): platform, actor_id, action_id, object, ms
+        (the action's time in Unix milliseconds)."""
+
     def _co_actions_sql(self) -> str:
-        """SQL giving (platform, a, b, object, action_a, action_b, lag_s) for a != b, both
-        directions, every co-action within the window."""
+        """Every co-action within the window, both directions, distinct actors.
+
+        The band ``y.t BETWEEN x.t - window AND x.t + window`` (inclusive) over seconds as
+        doubles is the peer's own comparison, so window edges agree exactly.
+        """
+        w = float(self.window)
+        return f"""
+            WITH r AS (SELECT platform, actor_id, action_id, object, ms, ms / 1000.0 AS t
+                       FROM ({self._objects_sql()}) WHERE object IS NOT NULL)
+            SELECT x.platform, x.actor_id AS a, y.actor_id AS b, x.object,
+                   x.action_id AS action_a, y.action_id AS action_b,
+                   (y.ms - x.ms) / 1000.0 AS lag_s
+            FROM r x JOIN r y ON x.platform = y.platform AND x.object = y.object
+            WHERE y.t BETWEEN x.t - {w} AND x.t + {w} AND x.actor_id <> y.actor_id"""
 
     def fit(self, store: Store) -> Self:
         """Compute this signal's edges and evidence from ``store``; returns ``self``."""

@@ -37,14 +37,6 @@ class CoRepost(Signal):
     name: ClassVar[str] = "co_repost"
     description: ClassVar[str] = "same post reposted within the window"
 
-    def _co_actions_sql(self) -> str:
-        w = float(self.window)
-        return f"""
-            WITH r AS (SELECT platform, actor_id, action_id, parent_id AS object,
-                              epoch_ms(time) AS ms, epoch_ms(time) / 1000.0 AS t
-                       FROM actions WHERE kind = 'repost' AND parent_id IS NOT NULL)
-            SELECT x.platform, x.actor_id AS a, y.actor_id AS b, x.object,
-                   x.action_id AS action_a, y.action_id AS action_b,
-                   (y.ms - x.ms) / 1000.0 AS lag_s
-            FROM r x JOIN r y ON x.platform = y.platform AND x.object = y.object
-            WHERE y.t BETWEEN x.t - {w} AND x.t + {w} AND x.actor_id <> y.actor_id"""
+    def _objects_sql(self) -> str:
+        return """SELECT platform, actor_id, action_id, parent_id AS object, epoch_ms(time) AS ms
+                  FROM actions WHERE kind = 'repost'"""
