@@ -14,11 +14,14 @@ PEER_COLUMNS = ["message_id", "user_id", "username", "repost_id", "reply_id", "m
                 "timestamp", "urls"]  # fmt: skip
 
 
-def peer_network(store: Store, work: Path, network: str, window: float) -> dict:
+def peer_network(
+    store: Store, work: Path, network: str, window: float, where: str = "true"
+) -> dict:
     """The peer's directed network ``{(user_1, user_2): weight}``, self-pairs dropped.
 
-    The store's actions are written in the peer's CSV layout with exact times (seconds as
-    floats), then the peer's own CLI preprocesses them and computes ``network``.
+    The store's actions (those matching ``where``) are written in the peer's CSV layout with
+    exact times (seconds as floats), then the peer's own CLI preprocesses them and computes
+    ``network``.
     """
     rows = store.engine.rows(
         """SELECT action_id, actor_id,
@@ -26,7 +29,8 @@ def peer_network(store: Store, work: Path, network: str, window: float) -> dict:
                   CASE WHEN kind = 'reply' THEN parent_id END,
                   coalesce(text, ''), epoch_ms(time) / 1000.0,
                   array_to_string(urls, ' ')
-           FROM actions"""
+           FROM actions WHERE """
+        + where
     )
     peer_csv, db = work / "peer.csv", work / f"peer-{network}.db"
     with open(peer_csv, "w", newline="", encoding="utf-8") as fh:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from coordnet.signals._base import Signal
+from coordnet.signals.co_link import CoLink
 from coordnet.signals.co_reply import CoReply
 from coordnet.signals.co_repost import CoRepost
 
-__all__ = ["CoReply", "CoRepost", "Signal"]
+__all__ = ["CoLink", "CoReply", "CoRepost", "Signal"]
