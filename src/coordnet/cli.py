@@ -265,6 +265,20 @@ def demo_cmd(out_dir: str) -> None:
     print_info(report.info)
 
 
+@main.command("signals")
+def signals_cmd() -> None:
+    """List the coordination signals (names for --signals and config keys)."""
+    from coordnet.signals import SIGNALS
+
+    table = Table(title="signals")
+    table.add_column("name")
+    table.add_column("key")
+    table.add_column("description")
+    for key, cls in SIGNALS.items():
+        table.add_row(key.replace("_", "-"), key, cls.description)
+    out.print(table)
+
+
 @main.command("simulate")
 @click.option(
     "--out",

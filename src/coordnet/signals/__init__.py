@@ -7,5 +7,6 @@ from coordnet.signals.co_link import CoLink
 from coordnet.signals.co_reply import CoReply
 from coordnet.signals.co_repost import CoRepost
 from coordnet.signals.co_text import CoText
+from coordnet.signals.registry import SIGNALS, get_signal
 
-__all__ = ["CoLink", "CoReply", "CoRepost", "CoText", "Signal"]
+__all__ = ["SIGNALS", "CoLink", "CoReply", "CoRepost", "CoText", "Signal", "get_signal"]
