@@ -16,9 +16,11 @@ from coordnet.store import Store
 
 
 def test_names_and_lookup() -> None:
-    assert set(SIGNALS) == {"co_repost", "co_link", "co_text", "co_reply"}
+    assert set(SIGNALS) == {
+        "co_repost", "co_link", "co_domain", "co_text", "co_hashtag", "co_reply",
+    }  # fmt: skip
     assert get_signal("co-repost") is SIGNALS["co_repost"]
-    with pytest.raises(InputError, match="unknown signal 'co-nothing'; choose from co-link"):
+    with pytest.raises(InputError, match="unknown signal 'co-nothing'; choose from co-domain, co-hashtag, co-link"):
         get_signal("co-nothing")
 
 

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from coordnet.signals._base import Signal
+from coordnet.signals.co_domain import CoDomain
+from coordnet.signals.co_hashtag import CoHashtag
 from coordnet.signals.co_link import CoLink
 from coordnet.signals.co_reply import CoReply
 from coordnet.signals.co_repost import CoRepost
 from coordnet.signals.co_text import CoText
 from coordnet.signals.registry import SIGNALS, get_signal
 
-__all__ = ["SIGNALS", "CoLink", "CoReply", "CoRepost", "CoText", "Signal", "get_signal"]
+__all__ = [
+    "SIGNALS",
+    "CoDomain",
+    "CoHashtag",
+    "CoLink",
+    "CoReply",
+    "CoRepost",
+    "CoText",
+    "Signal",
+    "get_signal",
+]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from coordnet.errors import InputError
 from coordnet.signals._base import Signal
+from coordnet.signals.co_domain import CoDomain
+from coordnet.signals.co_hashtag import CoHashtag
 from coordnet.signals.co_link import CoLink
 from coordnet.signals.co_reply import CoReply
 from coordnet.signals.co_repost import CoRepost
@@ -12,7 +14,9 @@ from coordnet.signals.co_text import CoText
 __all__ = ["SIGNALS", "get_signal"]
 
 #: Every signal class, by its key.
-SIGNALS: dict[str, type[Signal]] = {cls.name: cls for cls in (CoRepost, CoLink, CoText, CoReply)}
+SIGNALS: dict[str, type[Signal]] = {
+    cls.name: cls for cls in (CoRepost, CoLink, CoDomain, CoText, CoHashtag, CoReply)
+}
 
 
 def get_signal(name: str) -> type[Signal]:
