@@ -20,7 +20,8 @@ def test_names_and_lookup() -> None:
         "co_repost", "co_link", "co_domain", "co_text", "co_hashtag", "co_reply",
     }  # fmt: skip
     assert get_signal("co-repost") is SIGNALS["co_repost"]
-    with pytest.raises(InputError, match="unknown signal 'co-nothing'; choose from co-domain, co-hashtag, co-link"):
+    expected = "unknown signal 'co-nothing'; choose from co-domain, co-hashtag, co-link"
+    with pytest.raises(InputError, match=expected):
         get_signal("co-nothing")
 
 

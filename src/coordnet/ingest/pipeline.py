@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from coordnet.ingest._base import Reader, create_stage_tables, drop_stage_tables
-from coordnet.ingest.load import load_staged
+from coordnet.ingest.load import LoadResult, load_staged
 from coordnet.ingest.registry import choose_reader, get_reader
 from coordnet.ingest.source import SourceFile, inspect_source
 from coordnet.store import Store, open_store
@@ -25,19 +25,13 @@ __all__ = ["FileReport", "IngestReport", "ingest"]
 ProgressFactory = Callable[[str], Callable[[float], None]]
 
 
-@dataclass
-class FileReport:
-    """What one file contributed (or why it was skipped)."""
+@dataclass(kw_only=True)
+class FileReport(LoadResult):
+    """What one file contributed (or why it was skipped): the load counts, and more."""
 
     path: str
     format: str
     n_records: int = 0
-    n_actions: int = 0
-    n_existing: int = 0
-    n_actors: int = 0
-    n_sessions: int = 0
-    n_rejects: int = 0
-    rejects_by_reason: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     is_skipped: bool = False
     seconds: float = 0.0
@@ -85,9 +79,8 @@ def _ingest_one(
         )
         report.notes.extend(staged.notes)
         report.n_records = staged.n_records
-        for name in ("n_actions", "n_existing", "n_actors", "n_sessions", "n_rejects"):
-            setattr(report, name, getattr(loaded, name))
-        report.rejects_by_reason = loaded.rejects_by_reason
+        for counted in fields(LoadResult):
+            setattr(report, counted.name, getattr(loaded, counted.name))
         engine.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
             [

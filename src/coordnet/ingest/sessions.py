@@ -39,6 +39,9 @@ class SessionsCSV(Reader):
         time_sql = f"try_cast(try_cast({col('time')} AS TIMESTAMPTZ) AS TIMESTAMP)"
         engine.execute(
             f"""CREATE OR REPLACE TEMP TABLE cn_sess AS
+            SELECT * EXCLUDE (cn_row),
+                   CASE WHEN reject_reason IS NOT NULL THEN to_json(cn_row)::VARCHAR END AS raw
+            FROM (
             SELECT cn_record + 1 AS source_line, {col("actor_id")} AS actor_id,
                    coalesce({col("platform")}, 'twitter') AS platform,
                    {time_sql} AS time, {col("ip")} AS ip, {col("asn")} AS asn,
@@ -52,8 +55,8 @@ class SessionsCSV(Reader):
                                   || ''' is not a date-time'
                         WHEN {col("ip")} IS NULL THEN 'missing ip: field ip is empty' END
                        AS reject_reason,
-                   to_json(r)::VARCHAR AS raw
-            FROM {table_scan(src)} AS r""",
+                   r AS cn_row
+            FROM {table_scan(src)} AS r)""",
             on_progress=options.get("on_progress"),
         )
         number_records(engine, "cn_sess")
