@@ -7,5 +7,6 @@ talks to :class:`~coordnet.engine.duckdb_engine.DuckDBEngine` through its small 
 from __future__ import annotations
 
 from coordnet.engine.duckdb_engine import DuckDBEngine
+from coordnet.engine.protocol import SqlEngine
 
-__all__ = ["DuckDBEngine"]
+__all__ = ["DuckDBEngine", "SqlEngine"]

@@ -2,25 +2,38 @@
 
 A signal turns the store's actions into actor-actor **edges** ("a and b acted on the same
 object within ``window`` seconds, on ``n_objects`` objects") and **evidence** rows (the
-object and both actions behind each co-action, with the lag). Following the estimator
-contract of scikit-learn, ``__init__`` only stores parameters and ``fit(store)`` validates
-them, computes, writes the store tables ``edges`` and ``evidence`` (rows of this signal
-replaced) and sets ``edges_`` / ``evidence_`` (Arrow tables) before returning ``self``.
+object and both actions behind a co-action, with the lag). Following the estimator contract
+of scikit-learn, ``__init__`` only stores parameters and ``fit(store)`` validates them,
+computes, writes the store tables ``edges`` and ``evidence`` (rows of this signal replaced)
+and sets ``window_``, ``edges_`` / ``evidence_`` (Arrow tables) and ``stats_`` before
+returning ``self``.
+
+A subclass only says which objects its actions carry (:meth:`Signal._objects_sql`); the
+pairing, weights, null model and evidence are shared (:mod:`coordnet.signals.pairing`,
+:mod:`coordnet.signals.significance`).
 
 Edges are undirected with ``source < target``. Besides ``n_objects`` they keep the two
 directed counts the peer tools report: ``weight_source`` is the number of ``source``'s
 actions that have a co-action by ``target`` in the window (coordination-network-toolkit's
-``weight`` for the pair ``(source, target)``), ``weight_target`` the reverse.
+``weight`` for the pair ``(source, target)``), ``weight_target`` the reverse. ``weight`` is
+popularity-weighted: each shared object adds ``ln(A / a_o)`` (``A`` actors in the signal,
+``a_o`` actors on the object), so objects everybody touches add nothing.
 """
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
-from typing import ClassVar, Self
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
 
 import pyarrow as pa
 
+from coordnet.engine.protocol import SqlEngine
 from coordnet.errors import InputError
+from coordnet.signals.pairing import TEMP_TABLES, edge_statements, raw_statement
+from coordnet.signals.significance import bh_qvalues, poisson_pvalues, z_scores
+from coordnet.signals.window import estimate_window
 from coordnet.store import Store
 
 __all__ = ["EDGES_SQL", "EVIDENCE_SQL", "Signal"]
@@ -28,90 +41,202 @@ __all__ = ["EDGES_SQL", "EVIDENCE_SQL", "Signal"]
 EDGES_SQL = """CREATE TABLE IF NOT EXISTS edges (
     signal VARCHAR NOT NULL, source VARCHAR NOT NULL, target VARCHAR NOT NULL,
     weight DOUBLE, n_objects BIGINT, weight_source BIGINT, weight_target BIGINT,
-    lag_min_s DOUBLE, lag_median_s DOUBLE, lag_max_s DOUBLE)"""
+    lag_min_s DOUBLE, lag_median_s DOUBLE, lag_max_s DOUBLE,
+    expected DOUBLE, z DOUBLE, p_value DOUBLE, q_value DOUBLE)"""
 EVIDENCE_SQL = """CREATE TABLE IF NOT EXISTS evidence (
     signal VARCHAR NOT NULL, source VARCHAR NOT NULL, target VARCHAR NOT NULL,
     object VARCHAR, action_source VARCHAR, action_target VARCHAR, lag_s DOUBLE)"""
+SIGNAL_RUNS_SQL = """CREATE TABLE IF NOT EXISTS signal_runs (
+    signal VARCHAR PRIMARY KEY, params JSON, window_s DOUBLE, stats JSON,
+    finished_at TIMESTAMP)"""
+
+ProgressFactory = Callable[[str], Callable[[float], None]]
 
 
 class Signal(ABC):
-    """Base class of every coordination signal (see the module docstring)."""
+    """Base class of every coordination signal (see the module docstring).
+
+    Parameters
+    ----------
+    window:
+        Seconds within which two actions on one object count as a co-action (inclusive), or
+        ``"auto"`` to estimate it from the data (:mod:`coordnet.signals.window`).
+    min_shared:
+        Keep a pair only when it co-acted on at least this many distinct objects.
+    max_evidence:
+        Evidence rows kept per edge: the closest co-actions in time.
+    """
 
     #: Registry / config / report key, e.g. ``co_repost``.
     name: ClassVar[str]
     #: One line for ``coordnet signals``.
     description: ClassVar[str]
+    #: Window (seconds) when ``window="auto"`` cannot be estimated or is not supported.
+    default_window: ClassVar[float] = 60.0
+    #: Whether ``window="auto"`` estimates the window from the data (CooRnet's method).
+    auto_window: ClassVar[bool] = True
 
-    def __init__(self, *, window: float = 60.0, min_shared: int = 1) -> None:
+    def __init__(
+        self, *, window: float | str = "auto", min_shared: int = 1, max_evidence: int = 20
+    ) -> None:
         self.window = window
         self.min_shared = min_shared
+        self.max_evidence = max_evidence
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters and their values (for run records and configs)."""
+        return {k: v for k, v in vars(self).items() if not k.endswith("_")}
 
     def _validate(self) -> None:
-        if not isinstance(self.window, int | float) or self.window < 0:
-            raise InputError(f"{self.name}: window must be a number of seconds >= 0, "
-                             f"not {self.window!r}")  # fmt: skip
-        if not isinstance(self.min_shared, int) or self.min_shared < 1:
-            raise InputError(f"{self.name}: min_shared must be an integer >= 1, "
-                             f"not {self.min_shared!r}")  # fmt: skip
+        w = self.window
+        if not (w == "auto" or (isinstance(w, int | float) and not isinstance(w, bool) and w >= 0)):
+            raise InputError(f"{self.name}: window must be 'auto' or a number of seconds >= 0, "
+                             f"not {w!r}")  # fmt: skip
+        for param in ("min_shared", "max_evidence"):
+            value = getattr(self, param)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise InputError(f"{self.name}: {param} must be an integer >= 1, "
+                                 f"not {value!r}")  # fmt: skip
 
     @abstractmethod
     def _objects_sql(self) -> str:
         """SQL giving one row per (action, object): platform, actor_id, action_id, object, ms
-        (the action's time in Unix milliseconds)."""
+        (the action's time in Unix milliseconds), over the store tables."""
 
-    def _co_actions_sql(self) -> str:
-        """Every co-action within the window, both directions, distinct actors.
+    def _prepare(self, engine: SqlEngine) -> None:  # noqa: B027 - optional hook
+        """Create temporary tables that :meth:`_objects_sql` reads (none by default)."""
 
-        The band ``y.t BETWEEN x.t - window AND x.t + window`` (inclusive) over seconds as
-        doubles is the peer's own comparison, so window edges agree exactly.
+    def _resolve_window(self, engine: SqlEngine) -> float:
+        if self.window != "auto":
+            return float(self.window)
+        if not self.auto_window:
+            return float(self.default_window)
+        return estimate_window(engine, self.default_window)
+
+    def fit(
+        self,
+        store: Store,
+        *,
+        engine: SqlEngine | None = None,
+        progress: ProgressFactory | None = None,
+    ) -> Self:
+        """Compute this signal's edges and evidence from ``store``; returns ``self``.
+
+        ``engine`` runs the computation (default: the store's own DuckDB); results are always
+        written to the store. ``progress`` is a label -> percent-callback factory.
         """
-        w = float(self.window)
-        return f"""
-            WITH r AS (SELECT platform, actor_id, action_id, object, ms, ms / 1000.0 AS t
-                       FROM ({self._objects_sql()}) WHERE object IS NOT NULL)
-            SELECT x.platform, x.actor_id AS a, y.actor_id AS b, x.object,
-                   x.action_id AS action_a, y.action_id AS action_b,
-                   (y.ms - x.ms) / 1000.0 AS lag_s
-            FROM r x JOIN r y ON x.platform = y.platform AND x.object = y.object
-            WHERE y.t BETWEEN x.t - {w} AND x.t + {w} AND x.actor_id <> y.actor_id"""
-
-    def fit(self, store: Store) -> Self:
-        """Compute this signal's edges and evidence from ``store``; returns ``self``."""
         self._validate()
+        started = time.perf_counter()
+        run = engine or store.engine
+        step = progress(f"{self.name}") if progress else None
+        self._prepare(run)
+        run.execute(raw_statement(self._objects_sql()))
+        self.window_ = self._resolve_window(run)
+        statements = edge_statements(self.window_, self.min_shared, self.max_evidence)
+        for i, sql in enumerate(statements):
+            run.execute(sql)
+            if step:
+                step(100.0 * (i + 1) / (len(statements) + 2))
+        stats = run.rows(
+            """SELECT (SELECT count(*) FROM cn_raw), (SELECT count(*) FROM cn_actor),
+                      (SELECT count(*) FROM cn_object),
+                      (SELECT coalesce(sum(hi - rk), 0) FROM cn_r WHERE hi > rk),
+                      (SELECT count(*) FROM cn_pairs),
+                      (SELECT coalesce(sum(n_actors * (n_actors - 1) / 2), 0) FROM cn_platform)"""
+        )[0]
+        n_rows, n_actors, n_objects, generated, co_actions, n_tests = (int(x) for x in stats)
+        if run is not store.engine:
+            for table in ("cn_edges_out", "cn_evidence_out"):
+                store.engine.register(f"{table}_in", run.arrow(f"SELECT * FROM {table}"))
+                store.engine.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_in"
+                )
+                store.engine.unregister(f"{table}_in")  # type: ignore[attr-defined]
+        self._write(store, n_tests)
+        if step:
+            step(100.0)
+        for table in reversed(TEMP_TABLES):
+            run.execute(f"DROP TABLE IF EXISTS {table}")
+            if run is not store.engine:
+                store.engine.execute(f"DROP TABLE IF EXISTS {table}")
         e = store.engine
-        e.execute(EDGES_SQL)
-        e.execute(EVIDENCE_SQL)
-        with e.transaction():
-            e.execute(f"CREATE OR REPLACE TEMP TABLE cn_co AS {self._co_actions_sql()}")
-            e.execute(
-                f"""CREATE OR REPLACE TEMP TABLE cn_dir AS
-                    SELECT a, b, count(DISTINCT action_a) AS w, count(DISTINCT object) AS n
-                    FROM cn_co GROUP BY a, b HAVING count(DISTINCT object) >= {self.min_shared}"""
-            )
-            sig = f"'{self.name}'"
-            e.execute("DELETE FROM edges WHERE signal = ?", [self.name])
-            e.execute("DELETE FROM evidence WHERE signal = ?", [self.name])
-            e.execute(
-                f"""INSERT INTO edges
-                    SELECT {sig}, d.a, d.b, d.n, d.n, d.w, r.w,
-                           min(abs(c.lag_s)), median(abs(c.lag_s)), max(abs(c.lag_s))
-                    FROM cn_dir d JOIN cn_dir r ON r.a = d.b AND r.b = d.a
-                    JOIN cn_co c ON c.a = d.a AND c.b = d.b
-                    WHERE d.a < d.b
-                    GROUP BY d.a, d.b, d.n, d.w, r.w"""
-            )
-            e.execute(
-                f"""INSERT INTO evidence
-                    SELECT {sig}, c.a, c.b, c.object, c.action_a, c.action_b, c.lag_s
-                    FROM cn_co c SEMI JOIN cn_dir d ON d.a = c.a AND d.b = c.b
-                    WHERE c.a < c.b"""
-            )
-            e.execute("DROP TABLE cn_co")
-            e.execute("DROP TABLE cn_dir")
         self.edges_: pa.Table = e.arrow(
             "SELECT * FROM edges WHERE signal = ? ORDER BY source, target", [self.name]
         )
         self.evidence_: pa.Table = e.arrow(
             "SELECT * FROM evidence WHERE signal = ? ORDER BY ALL", [self.name]
         )
+        self.stats_: dict[str, Any] = {
+            "window_s": self.window_,
+            "rows": n_rows,
+            "actors": n_actors,
+            "objects": n_objects,
+            "pairs_generated": generated,
+            "co_actions": co_actions,
+            "edges": self.edges_.num_rows,
+            "evidence": self.evidence_.num_rows,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
         return self
+
+    def _write(self, store: Store, n_tests: int) -> None:
+        """Add significance to ``cn_edges_out`` and replace this signal's rows in the store."""
+        e = store.engine
+        _ensure_tables(store)
+        counts = e.arrow("SELECT ei, n_objects, expected FROM cn_edges_out ORDER BY ei")
+        observed = counts.column("n_objects").to_numpy(zero_copy_only=False)
+        expected = counts.column("expected").to_numpy(zero_copy_only=False)
+        p = poisson_pvalues(observed, expected)
+        sig = pa.table(
+            {
+                "ei": counts.column("ei"),
+                "z": z_scores(observed, expected),
+                "p_value": p,
+                "q_value": bh_qvalues(p, n_tests),
+            }
+        )
+        e.register("cn_significance", sig)
+        try:
+            with e.transaction():
+                e.execute("DELETE FROM edges WHERE signal = ?", [self.name])
+                e.execute("DELETE FROM evidence WHERE signal = ?", [self.name])
+                e.execute(
+                    """INSERT INTO edges
+                       SELECT ?, o.source, o.target, o.weight, o.n_objects, o.weight_source,
+                              o.weight_target, o.lag_min_s, o.lag_median_s, o.lag_max_s,
+                              o.expected, s.z, s.p_value, s.q_value
+                       FROM cn_edges_out o JOIN cn_significance s ON s.ei = o.ei""",
+                    [self.name],
+                )
+                e.execute(
+                    """INSERT INTO evidence SELECT ?, source, target, object, action_source,
+                              action_target, lag_s FROM cn_evidence_out""",
+                    [self.name],
+                )
+                e.execute(
+                    """INSERT OR REPLACE INTO signal_runs
+                       VALUES (?, ?, ?, ?, now())""",
+                    [self.name, _json(self.get_params()), self.window_,
+                     _json({"tests": n_tests})],
+                )  # fmt: skip
+        finally:
+            e.unregister("cn_significance")
+
+
+def _ensure_tables(store: Store) -> None:
+    """Create the result tables; replace ones written by an older coordnet (derived data)."""
+    e = store.engine
+    found = e.rows("SELECT column_name FROM information_schema.columns WHERE table_name = 'edges'")
+    cols = {r[0] for r in found}
+    if cols and "q_value" not in cols:
+        e.execute("DROP TABLE edges")
+        e.execute("DROP TABLE IF EXISTS evidence")
+    e.execute(EDGES_SQL)
+    e.execute(EVIDENCE_SQL)
+    e.execute(SIGNAL_RUNS_SQL)
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, default=str, sort_keys=True)
