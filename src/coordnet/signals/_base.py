@@ -32,7 +32,7 @@ import pyarrow as pa
 from coordnet.engine.protocol import SqlEngine
 from coordnet.errors import InputError
 from coordnet.signals.pairing import TEMP_TABLES, edge_statements, raw_statement
-from coordnet.signals.significance import bh_qvalues, poisson_pvalues, z_scores
+from coordnet.signals.significance import pair_significance
 from coordnet.signals.window import estimate_window
 from coordnet.store import Store
 
@@ -183,18 +183,18 @@ class Signal(ABC):
         """Add significance to ``cn_edges_out`` and replace this signal's rows in the store."""
         e = store.engine
         _ensure_tables(store)
-        counts = e.arrow("SELECT ei, n_objects, expected FROM cn_edges_out ORDER BY ei")
-        observed = counts.column("n_objects").to_numpy(zero_copy_only=False)
-        expected = counts.column("expected").to_numpy(zero_copy_only=False)
-        p = poisson_pvalues(observed, expected)
-        sig = pa.table(
-            {
-                "ei": counts.column("ei"),
-                "z": z_scores(observed, expected),
-                "p_value": p,
-                "q_value": bh_qvalues(p, n_tests),
-            }
+        found = e.arrow(
+            """SELECT ei, weight_source, weight_target, expected_source, expected_target
+               FROM cn_edges_out"""
         )
+        col = {
+            name: found.column(name).to_numpy(zero_copy_only=False) for name in found.column_names
+        }
+        sig = pa.table(
+            {"ei": found.column("ei"), **pair_significance(
+                col["weight_source"], col["expected_source"],
+                col["weight_target"], col["expected_target"], n_tests)}
+        )  # fmt: skip
         e.register("cn_significance", sig)
         try:
             with e.transaction():
@@ -204,7 +204,7 @@ class Signal(ABC):
                     """INSERT INTO edges
                        SELECT ?, o.source, o.target, o.weight, o.n_objects, o.weight_source,
                               o.weight_target, o.lag_min_s, o.lag_median_s, o.lag_max_s,
-                              o.expected, s.z, s.p_value, s.q_value
+                              s.expected, s.z, s.p_value, s.q_value
                        FROM cn_edges_out o JOIN cn_significance s ON s.ei = o.ei""",
                     [self.name],
                 )

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 __all__ = ["TEMP_TABLES", "edge_statements", "raw_statement"]
 
+#: Multiplier packing an ordered actor pair (u < v, both dense ids) into one BIGINT.
+KEY = 4294967296
+
 #: Temporary tables the statements create, dropped after a fit.
 TEMP_TABLES = (
     "cn_raw", "cn_actor", "cn_action", "cn_object", "cn_platform", "cn_r", "cn_pairs",
-    "cn_edge", "cn_directed", "cn_lag", "cn_crowd", "cn_edges_out", "cn_evidence_out",
+    "cn_pc", "cn_multi", "cn_edge", "cn_crowd", "cn_edges_out", "cn_evidence_out",
 )  # fmt: skip
 
 
@@ -42,6 +45,7 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
     significance figures are added from it by :mod:`coordnet.signals.significance`.
     """
     w = repr(float(window))
+    cap = int(max_evidence)
     slack_ms = int(float(window) * 1000) + 1
     # Exact per-direction checks, as the peer compares: seconds as doubles, inclusive band.
     ok12 = f"y.ms / 1000.0 BETWEEN f.ms / 1000.0 - {w} AND f.ms / 1000.0 + {w}"
@@ -76,7 +80,8 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
             JOIN cn_action x ON x.platform = r.platform AND x.action_id = r.action_id
             JOIN cn_object o ON o.platform = r.platform AND o.object = r.object
             WINDOW byt AS (PARTITION BY o.oi ORDER BY r.ms)""",
-        # Candidate pairs by (object, rank), oriented u < v, with the exact direction checks.
+        # Candidate pairs by (object, rank), with the exact direction checks. The actor pair is
+        # packed into one BIGINT key uv = u * 2^32 + v (u < v) for fast grouping.
         f"""CREATE OR REPLACE TEMP TABLE cn_pairs AS
             WITH f AS (SELECT oi, ai, xi, ms, unnest(range(rk + 1, hi + 1)) AS rk2
                        FROM cn_r WHERE hi > rk),
@@ -86,8 +91,7 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
                   FROM f JOIN cn_r y ON y.oi = f.oi AND y.rk = f.rk2
                   WHERE f.ai <> y.ai)
             SELECT oi,
-                   CASE WHEN a1 < a2 THEN a1 ELSE a2 END AS u,
-                   CASE WHEN a1 < a2 THEN a2 ELSE a1 END AS v,
+                   CASE WHEN a1 < a2 THEN a1 * {KEY} + a2 ELSE a2 * {KEY} + a1 END AS uv,
                    CASE WHEN a1 < a2 THEN x1 ELSE x2 END AS xu,
                    CASE WHEN a1 < a2 THEN x2 ELSE x1 END AS xv,
                    CASE WHEN a1 < a2 THEN m1 ELSE m2 END AS mu,
@@ -95,76 +99,89 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
                    CASE WHEN a1 < a2 THEN ok12 ELSE ok21 END AS ok_uv,
                    CASE WHEN a1 < a2 THEN ok21 ELSE ok12 END AS ok_vu
             FROM p WHERE ok12 OR ok21""",
-        # Per pair and object first, then per pair: plain GROUP BYs instead of DISTINCT
-        # aggregates, which are slow with millions of small groups.
-        f"""CREATE OR REPLACE TEMP TABLE cn_edge AS
-            WITH g AS (SELECT u, v, oi, count(*) AS n, min(abs(mv - mu)) AS lmin,
-                              max(abs(mv - mu)) AS lmax
-                       FROM cn_pairs GROUP BY u, v, oi)
-            SELECT g.u, g.v, count(*) AS n_objects, sum(g.n) AS n_pairs,
-                   round(sum(o.idf), 9) AS weight,
-                   min(g.lmin) / 1000.0 AS lag_min_s, max(g.lmax) / 1000.0 AS lag_max_s
-            FROM g JOIN cn_object o ON o.oi = g.oi
-            GROUP BY g.u, g.v HAVING count(*) >= {int(min_shared)}""",
-        # Directed counts (the peer's weights): distinct actions of one side with a co-action.
-        """CREATE OR REPLACE TEMP TABLE cn_directed AS
-           WITH k AS (SELECT p.* FROM cn_pairs p SEMI JOIN cn_edge e ON e.u = p.u AND e.v = p.v)
-           SELECT u, v, sum(su) AS w_uv, sum(sv) AS w_vu FROM (
-               SELECT u, v, 1 AS su, 0 AS sv FROM k WHERE ok_uv GROUP BY u, v, xu
-               UNION ALL
-               SELECT u, v, 0 AS su, 1 AS sv FROM k WHERE ok_vu GROUP BY u, v, xv)
-           GROUP BY u, v""",
-        # Median lag: exact, over every co-action of the pair.
-        """CREATE OR REPLACE TEMP TABLE cn_lag AS
-           SELECT p.u, p.v, median(abs(p.mv - p.mu)) / 1000.0 AS lag_median_s
-           FROM cn_pairs p SEMI JOIN cn_edge e ON e.u = p.u AND e.v = p.v
-           GROUP BY p.u, p.v""",
-        # Null model inputs: each actor's co-action crowd C_a (other actors' rows in its windows).
-        """CREATE OR REPLACE TEMP TABLE cn_crowd AS
-           SELECT ai, sum(c) AS crowd FROM (
-               SELECT u AS ai, sum(CASE WHEN ok_uv THEN 1 ELSE 0 END) AS c FROM cn_pairs GROUP BY u
-               UNION ALL
-               SELECT v AS ai, sum(CASE WHEN ok_vu THEN 1 ELSE 0 END) AS c FROM cn_pairs GROUP BY v)
-           GROUP BY ai""",
-        # Expected shared objects for the pair if actors were assigned to actions at random
-        # (keeping each actor's row count and each action's crowd); the larger direction.
-        """CREATE OR REPLACE TEMP TABLE cn_edges_out AS
-           SELECT row_number() OVER () AS ei,
-                  sa.actor_id AS source, ta.actor_id AS target, e.weight, e.n_objects,
-                  d.w_uv AS weight_source, d.w_vu AS weight_target,
-                  e.lag_min_s, l.lag_median_s, e.lag_max_s,
-                  greatest(ta.d * coalesce(cu.crowd, 0) * 1.0 / greatest(p.n_rows - sa.d, 1),
-                           sa.d * coalesce(cv.crowd, 0) * 1.0 / greatest(p.n_rows - ta.d, 1))
-                      AS expected
-           FROM cn_edge e
-           JOIN cn_actor sa ON sa.ai = e.u
-           JOIN cn_actor ta ON ta.ai = e.v
-           JOIN cn_platform p ON p.platform = sa.platform
-           JOIN cn_directed d ON d.u = e.u AND d.v = e.v
-           JOIN cn_lag l ON l.u = e.u AND l.v = e.v
-           LEFT JOIN cn_crowd cu ON cu.ai = e.u
-           LEFT JOIN cn_crowd cv ON cv.ai = e.v""",
-        # Evidence: the closest co-actions of each kept pair, at most max_evidence, ties broken
-        # by the object and action ids so the choice never depends on integer ids.
-        f"""CREATE OR REPLACE TEMP TABLE cn_evidence_out AS
-            WITH near AS (
-                SELECT p.* FROM cn_pairs p JOIN cn_edge e ON e.u = p.u AND e.v = p.v
-                WHERE e.n_pairs <= {int(max_evidence)}
+        "CREATE OR REPLACE TEMP TABLE cn_pc AS SELECT uv, count(*) AS n FROM cn_pairs GROUP BY uv",
+        # Most pairs co-act once: their edge is the row itself, no aggregation needed.
+        """CREATE OR REPLACE TEMP TABLE cn_multi AS
+           SELECT p.* FROM cn_pairs p JOIN cn_pc c ON c.uv = p.uv WHERE c.n > 1""",
+        # Pairs with several co-actions: per pair and object first, then per pair (plain GROUP
+        # BYs; DISTINCT aggregates are slow with millions of small groups).
+        """CREATE OR REPLACE TEMP TABLE cn_edge AS
+            WITH g AS (SELECT uv, oi, min(abs(mv - mu)) AS lmin, max(abs(mv - mu)) AS lmax
+                       FROM cn_multi GROUP BY uv, oi),
+            e AS (SELECT g.uv, count(*) AS n_objects, round(sum(o.idf), 9) AS weight,
+                         min(g.lmin) / 1000.0 AS lag_min_s, max(g.lmax) / 1000.0 AS lag_max_s
+                  FROM g JOIN cn_object o ON o.oi = g.oi GROUP BY g.uv),
+            d AS (SELECT uv, sum(su) AS w_uv, sum(sv) AS w_vu FROM (
+                      SELECT uv, 1 AS su, 0 AS sv FROM cn_multi WHERE ok_uv GROUP BY uv, xu
+                      UNION ALL
+                      SELECT uv, 0 AS su, 1 AS sv FROM cn_multi WHERE ok_vu GROUP BY uv, xv)
+                  GROUP BY uv),
+            l AS (SELECT uv, median(abs(mv - mu)) / 1000.0 AS lag_median_s
+                  FROM cn_multi GROUP BY uv)
+            SELECT e.uv, e.n_objects, c.n AS n_pairs, e.weight,
+                   coalesce(d.w_uv, 0) AS w_uv, coalesce(d.w_vu, 0) AS w_vu,
+                   e.lag_min_s, l.lag_median_s, e.lag_max_s
+            FROM e JOIN cn_pc c ON c.uv = e.uv JOIN l ON l.uv = e.uv
+            LEFT JOIN d ON d.uv = e.uv
+            UNION ALL
+            SELECT p.uv, 1, 1, round(o.idf, 9),
+                   CASE WHEN p.ok_uv THEN 1 ELSE 0 END, CASE WHEN p.ok_vu THEN 1 ELSE 0 END,
+                   abs(p.mv - p.mu) / 1000.0, abs(p.mv - p.mu) / 1000.0, abs(p.mv - p.mu) / 1000.0
+            FROM cn_pairs p JOIN cn_pc c ON c.uv = p.uv AND c.n = 1
+            JOIN cn_object o ON o.oi = p.oi""",
+        # Null model inputs: each actor's crowd C_a, the other actors' rows inside the windows
+        # of its own rows (directed co-action rows from its side).
+        f"""CREATE OR REPLACE TEMP TABLE cn_crowd AS
+            SELECT ai, sum(c) AS crowd FROM (
+                SELECT uv // {KEY} AS ai, sum(CASE WHEN ok_uv THEN 1 ELSE 0 END) AS c
+                FROM cn_pairs GROUP BY uv // {KEY}
                 UNION ALL
-                SELECT p.* FROM cn_pairs p JOIN cn_edge e ON e.u = p.u AND e.v = p.v
-                WHERE e.n_pairs > {int(max_evidence)}
-                QUALIFY rank() OVER (PARTITION BY p.u, p.v
-                                     ORDER BY abs(p.mv - p.mu), p.mu, p.mv) <= {int(max_evidence)}),
+                SELECT uv % {KEY} AS ai, sum(CASE WHEN ok_vu THEN 1 ELSE 0 END) AS c
+                FROM cn_pairs GROUP BY uv % {KEY})
+            GROUP BY ai""",
+        # Kept edges with ids mapped back, the chance expectation in each direction
+        # (d_other * C_self / (M - d_self), see significance.py) and an id ei.
+        f"""CREATE OR REPLACE TEMP TABLE cn_edges_out AS
+            SELECT row_number() OVER () AS ei,
+                   sa.actor_id AS source, ta.actor_id AS target, e.weight, e.n_objects,
+                   e.w_uv AS weight_source, e.w_vu AS weight_target,
+                   e.lag_min_s, e.lag_median_s, e.lag_max_s,
+                   ta.d * cu.crowd * 1.0 / greatest(p.n_rows - sa.d, 1) AS expected_source,
+                   sa.d * cv.crowd * 1.0 / greatest(p.n_rows - ta.d, 1) AS expected_target
+            FROM cn_edge e
+            JOIN cn_actor sa ON sa.ai = e.uv // {KEY}
+            JOIN cn_actor ta ON ta.ai = e.uv % {KEY}
+            JOIN cn_platform p ON p.platform = sa.platform
+            JOIN cn_crowd cu ON cu.ai = e.uv // {KEY}
+            JOIN cn_crowd cv ON cv.ai = e.uv % {KEY}
+            WHERE e.n_objects >= {int(min_shared)}""",
+        # Evidence: every co-action of pairs with at most max_evidence of them; for the others
+        # the closest in time, ties broken by object and action ids (never by integer ids).
+        f"""CREATE OR REPLACE TEMP TABLE cn_evidence_out AS
+            WITH kept AS (SELECT uv, n_pairs FROM cn_edge WHERE n_objects >= {int(min_shared)}),
+            few AS (SELECT p.* FROM cn_pairs p JOIN kept k ON k.uv = p.uv
+                    WHERE k.n_pairs <= {cap}),
+            many AS (SELECT p.* FROM cn_multi p JOIN kept k ON k.uv = p.uv
+                     WHERE k.n_pairs > {cap}
+                     QUALIFY rank() OVER (PARTITION BY p.uv
+                                          ORDER BY abs(p.mv - p.mu), p.mu, p.mv) <= {cap}),
             named AS (
-                SELECT sa.actor_id AS source, ta.actor_id AS target, o.object,
+                SELECT n.uv, sa.actor_id AS source, ta.actor_id AS target, o.object,
                        xa.action_id AS action_source, xb.action_id AS action_target,
                        (n.mv - n.mu) / 1000.0 AS lag_s
-                FROM near n
-                JOIN cn_actor sa ON sa.ai = n.u JOIN cn_actor ta ON ta.ai = n.v
+                FROM many n
+                JOIN cn_actor sa ON sa.ai = n.uv // {KEY} JOIN cn_actor ta ON ta.ai = n.uv % {KEY}
                 JOIN cn_object o ON o.oi = n.oi
                 JOIN cn_action xa ON xa.xi = n.xu JOIN cn_action xb ON xb.xi = n.xv)
-            SELECT * FROM named
-            QUALIFY row_number() OVER (PARTITION BY source, target
-                                       ORDER BY abs(lag_s), object, action_source,
-                                                action_target) <= {int(max_evidence)}""",
+            SELECT sa.actor_id AS source, ta.actor_id AS target, o.object,
+                   xa.action_id AS action_source, xb.action_id AS action_target,
+                   (n.mv - n.mu) / 1000.0 AS lag_s
+            FROM few n
+            JOIN cn_actor sa ON sa.ai = n.uv // {KEY} JOIN cn_actor ta ON ta.ai = n.uv % {KEY}
+            JOIN cn_object o ON o.oi = n.oi
+            JOIN cn_action xa ON xa.xi = n.xu JOIN cn_action xb ON xb.xi = n.xv
+            UNION ALL
+            SELECT source, target, object, action_source, action_target, lag_s FROM named
+            QUALIFY row_number() OVER (PARTITION BY uv ORDER BY abs(lag_s), object,
+                                       action_source, action_target) <= {cap}""",
     ]

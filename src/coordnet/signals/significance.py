@@ -4,15 +4,16 @@
 each actor's number of actions, but hand the actions to actors at random. An action of actor
 ``a`` whose window holds ``c`` other actors' actions is then matched by actor ``b`` with
 probability at most ``d_b * c / (M - d_a)`` (``d`` = an actor's rows, ``M`` = all rows of the
-platform), so ``a`` and ``b`` are expected to co-act at most ``d_b * C_a / (M - d_a)`` times,
-``C_a`` being the sum of ``c`` over ``a``'s actions (its co-action "crowd"). ``expected`` is the
-larger of the two directions. Actors who only ever act inside crowds (viral posts, trending
-tags, busy minutes) have a large ``C`` and so a large expectation: popularity is discounted
-by construction, not by a threshold.
+platform), so at most ``d_b * C_a / (M - d_a)`` of ``a``'s actions are expected to be matched
+by ``b``, ``C_a`` being the sum of ``c`` over ``a``'s actions (its co-action "crowd"). Actors who
+only ever act inside crowds (viral posts, trending tags, busy minutes) have a large ``C`` and
+so a large expectation: popularity is discounted by construction, not by a threshold.
 
-**Test.** The observed count is ``n_objects``; ``p_value = P(Poisson(expected) >= n_objects)``.
-Both choices are conservative: the union bound over-estimates the expectation, and distinct
-objects never exceed co-actions. ``z = (n_objects - expected) / sqrt(expected)``.
+**Test.** Each direction is tested: ``a``'s matched actions (``weight_source``) against its
+expectation, and ``b``'s (``weight_target``) against its own; the edge keeps the larger
+p-value, ``P(Poisson(expected) >= observed)``, and that direction's ``expected`` and ``z =
+(observed - expected) / sqrt(expected)``. The union bound over-estimates the expectation,
+and taking the larger p-value of two tests of one hypothesis is conservative too.
 
 **Multiple testing.** Every pair of actors active in the signal is a test, co-acting or not
 (``m = sum over platforms of A (A - 1) / 2``); pairs that never co-act have ``p = 1``. The
@@ -26,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import pdtrc
 
-__all__ = ["bh_qvalues", "poisson_pvalues", "z_scores"]
+__all__ = ["bh_qvalues", "pair_significance", "poisson_pvalues", "z_scores"]
 
 
 def poisson_pvalues(observed: ArrayLike, expected: ArrayLike) -> NDArray[np.float64]:
@@ -61,3 +62,25 @@ def bh_qvalues(p: ArrayLike, m: int) -> NDArray[np.float64]:
     q = np.empty(n)
     q[order] = np.minimum(q_sorted, 1.0)
     return q
+
+
+def pair_significance(
+    observed_source: ArrayLike,
+    expected_source: ArrayLike,
+    observed_target: ArrayLike,
+    expected_target: ArrayLike,
+    n_tests: int,
+) -> dict[str, NDArray[np.float64]]:
+    """Per edge: the weaker direction's ``expected``, ``z`` and ``p_value``, and ``q_value``."""
+    p_s = poisson_pvalues(observed_source, expected_source)
+    p_t = poisson_pvalues(observed_target, expected_target)
+    use_s = p_s >= p_t
+    expected = np.where(use_s, expected_source, expected_target).astype(np.float64)
+    observed = np.where(use_s, observed_source, observed_target)
+    p = np.maximum(p_s, p_t)
+    return {
+        "expected": expected,
+        "z": z_scores(observed, expected),
+        "p_value": p,
+        "q_value": bh_qvalues(p, n_tests),
+    }
