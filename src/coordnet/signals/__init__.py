@@ -6,9 +6,12 @@ from coordnet.signals._base import Signal
 from coordnet.signals.co_domain import CoDomain
 from coordnet.signals.co_hashtag import CoHashtag
 from coordnet.signals.co_link import CoLink
+from coordnet.signals.co_mention import CoMention
 from coordnet.signals.co_reply import CoReply
 from coordnet.signals.co_repost import CoRepost
 from coordnet.signals.co_text import CoText
+from coordnet.signals.creation_burst import CreationBurst
+from coordnet.signals.hashtag_sequence import HashtagSequence
 from coordnet.signals.registry import SIGNALS, get_signal
 
 __all__ = [
@@ -16,9 +19,12 @@ __all__ = [
     "CoDomain",
     "CoHashtag",
     "CoLink",
+    "CoMention",
     "CoReply",
     "CoRepost",
     "CoText",
+    "CreationBurst",
+    "HashtagSequence",
     "Signal",
     "get_signal",
 ]

@@ -7,15 +7,29 @@ from coordnet.signals._base import Signal
 from coordnet.signals.co_domain import CoDomain
 from coordnet.signals.co_hashtag import CoHashtag
 from coordnet.signals.co_link import CoLink
+from coordnet.signals.co_mention import CoMention
 from coordnet.signals.co_reply import CoReply
 from coordnet.signals.co_repost import CoRepost
 from coordnet.signals.co_text import CoText
+from coordnet.signals.creation_burst import CreationBurst
+from coordnet.signals.hashtag_sequence import HashtagSequence
 
 __all__ = ["SIGNALS", "get_signal"]
 
 #: Every signal class, by its key.
 SIGNALS: dict[str, type[Signal]] = {
-    cls.name: cls for cls in (CoRepost, CoLink, CoDomain, CoText, CoHashtag, CoReply)
+    cls.name: cls
+    for cls in (
+        CoRepost,
+        CoLink,
+        CoDomain,
+        CoText,
+        CoHashtag,
+        HashtagSequence,
+        CoReply,
+        CoMention,
+        CreationBurst,
+    )
 }
 
 
