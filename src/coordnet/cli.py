@@ -265,18 +265,154 @@ def demo_cmd(out_dir: str) -> None:
     print_info(report.info)
 
 
-@main.command("signals")
-def signals_cmd() -> None:
-    """List the coordination signals (names for --signals and config keys)."""
+@main.group("signals", invoke_without_command=True)
+@click.pass_context
+def signals_cmd(ctx: click.Context) -> None:
+    """List the coordination signals (names for --signal and config keys); run them."""
+    if ctx.invoked_subcommand is not None:
+        return
     from coordnet.signals import SIGNALS
 
     table = Table(title="signals")
     table.add_column("name")
     table.add_column("key")
+    table.add_column("default window")
     table.add_column("description")
     for key, cls in SIGNALS.items():
-        table.add_row(key.replace("_", "-"), key, cls.description)
+        window = "auto" if cls.auto_window else f"{cls.default_window:g} s"
+        table.add_row(key.replace("_", "-"), key, window, cls.description)
     out.print(table)
+
+
+def _parse_param(text: str) -> tuple[str | None, str, Any]:
+    """``[signal.]name=value``; the value is read as TOML (numbers, strings, booleans)."""
+    import tomllib
+
+    if "=" not in text:
+        raise click.BadParameter(f"expected [SIGNAL.]NAME=VALUE, got {text!r}")
+    key, raw = text.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    signal, _, name = key.strip().rpartition(".")
+    return (signal or None), name, value
+
+
+@signals_cmd.command("run")
+@click.argument("store_path", metavar="STORE", type=click.Path(dir_okay=False))
+@click.option(
+    "--signal",
+    "-s",
+    "names",
+    multiple=True,
+    help="Signal to run (repeatable; default: every signal).",
+)
+@click.option(
+    "--window", default=None, help="Seconds, or 'auto' to estimate from the data (default: auto)."
+)
+@click.option("--min-shared", type=int, default=None, help="Minimum distinct shared objects.")
+@click.option("--max-evidence", type=int, default=None, help="Evidence rows kept per edge.")
+@click.option(
+    "--param",
+    "-p",
+    "raw_params",
+    multiple=True,
+    metavar="[SIGNAL.]NAME=VALUE",
+    help="A signal's own parameter, e.g. co-text.text_form=peer (repeatable).",
+)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="TOML file with a [signals] table (same parameter names).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Where the signals are computed (results go to STORE).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("--progress/--no-progress", default=True, help="Show progress bars.")
+@reports_errors
+def signals_run_cmd(
+    store_path: str,
+    names: tuple[str, ...],
+    window: str | None,
+    min_shared: int | None,
+    max_evidence: int | None,
+    raw_params: tuple[str, ...],
+    config: str | None,
+    engine: str,
+    as_json: bool,
+    progress: bool,
+) -> None:
+    """Compute coordination edges and evidence into STORE (a DuckDB file made by ingest)."""
+    from coordnet.signals.run import load_signal_config, run_signals
+
+    common, per = load_signal_config(config) if config else ({}, {})
+    if window is not None:
+        common["window"] = window if window == "auto" else _number(window, "--window")
+    if min_shared is not None:
+        common["min_shared"] = min_shared
+    if max_evidence is not None:
+        common["max_evidence"] = max_evidence
+    for text in raw_params:
+        signal, name, value = _parse_param(text)
+        if signal is None:
+            common[name] = value
+        else:
+            per.setdefault(signal, {})[name] = value
+    if not Path(store_path).exists():
+        raise click.BadParameter(f"no store at {store_path}; run `coordnet ingest` first")
+    with open_store(store_path) as store:
+        spark = _spark_engine(store) if engine == "spark" else None
+        with progress_bars(progress and not as_json) as bars:
+            fitted = run_signals(
+                store, names or None, common=common, params=per, engine=spark, progress=bars
+            )
+    summary = [
+        {
+            "signal": s.name,
+            **s.stats_,
+            "significant": sum(1 for q in s.edges_.column("q_value").to_pylist() if q <= 0.05),
+        }
+        for s in fitted
+    ]
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    table = Table(title=f"signals -> {store_path}")
+    for col in ("signal", "window", "rows", "pairs generated", "edges", "q <= 0.05", "seconds"):
+        table.add_column(col, justify="left" if col == "signal" else "right")
+    for row in summary:
+        table.add_row(
+            row["signal"],
+            f"{row['window_s']:g} s",
+            f"{row['rows']:,}",
+            f"{row['pairs_generated']:,}",
+            f"{row['edges']:,}",
+            f"{row['significant']:,}",
+            f"{row['seconds']:.1f}",
+        )
+    out.print(table)
+
+
+def _number(text: str, option: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise click.BadParameter(f"{option} must be seconds or 'auto', not {text!r}") from None
+
+
+def _spark_engine(store: Any) -> Any:
+    """A local Spark engine over the store's tables (the optional ``spark`` extra)."""
+    from coordnet.engine.spark_engine import SparkEngine
+
+    return SparkEngine.from_store(store)
 
 
 @main.command("simulate")

@@ -13,6 +13,7 @@ from coordnet.signals.co_text import CoText
 from coordnet.signals.creation_burst import CreationBurst
 from coordnet.signals.hashtag_sequence import HashtagSequence
 from coordnet.signals.registry import SIGNALS, get_signal
+from coordnet.signals.run import build_signals, run_signals
 
 __all__ = [
     "SIGNALS",
@@ -26,5 +27,7 @@ __all__ = [
     "CreationBurst",
     "HashtagSequence",
     "Signal",
+    "build_signals",
     "get_signal",
+    "run_signals",
 ]

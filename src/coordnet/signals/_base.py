@@ -151,7 +151,7 @@ class Signal(ABC):
                 store.engine.execute(
                     f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_in"
                 )
-                store.engine.unregister(f"{table}_in")  # type: ignore[attr-defined]
+                store.engine.unregister(f"{table}_in")
         self._write(store, n_tests)
         if step:
             step(100.0)
