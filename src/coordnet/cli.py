@@ -300,7 +300,14 @@ def _parse_param(text: str) -> tuple[str | None, str, Any]:
 
 
 @signals_cmd.command("run")
-@click.argument("store_path", metavar="STORE", type=click.Path(dir_okay=False))
+@click.option(
+    "--store",
+    "store_path",
+    default="coordnet.duckdb",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="DuckDB store made by ingest; edges and evidence are written to it.",
+)
 @click.option(
     "--signal",
     "-s",
@@ -350,7 +357,7 @@ def signals_run_cmd(
     as_json: bool,
     progress: bool,
 ) -> None:
-    """Compute coordination edges and evidence into STORE (a DuckDB file made by ingest)."""
+    """Compute coordination edges and evidence for the actions in the store."""
     from coordnet.signals.run import load_signal_config, run_signals
 
     common, per = load_signal_config(config) if config else ({}, {})
@@ -385,7 +392,7 @@ def signals_run_cmd(
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return
-    table = Table(title=f"signals -> {store_path}")
+    table = Table(title=f"signals in {store_path}")
     for col in ("signal", "window", "rows", "pairs generated", "edges", "q <= 0.05", "seconds"):
         table.add_column(col, justify="left" if col == "signal" else "right")
     for row in summary:

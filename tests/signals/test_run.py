@@ -53,7 +53,7 @@ def test_api_and_cli_give_the_same_edges(store_file: Path, tmp_path: Path) -> No
     config = tmp_path / "signals.toml"
     config.write_text('[signals]\nwindow = 60\n[signals.co_text]\ntext_form = "peer"\n')
     result = CliRunner().invoke(main, [
-        "signals", "run", str(store_file), "-s", "co-repost", "-s", "co-text",
+        "signals", "run", "--store", str(store_file), "-s", "co-repost", "-s", "co-text",
         "--config", str(config), "--min-shared", "2", "--json", "--no-progress",
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -70,14 +70,14 @@ def test_api_and_cli_give_the_same_edges(store_file: Path, tmp_path: Path) -> No
 
 def test_cli_param_and_errors(store_file: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(main, ["signals", "run", str(store_file), "-s", "hashtag-sequence",
+    ok = runner.invoke(main, ["signals", "run", "--store", str(store_file), "-s", "hashtag-sequence",
                               "-p", "hashtag_sequence.min_hashtags=3", "--window", "600",
                               "--json"])  # fmt: skip
     assert ok.exit_code == 0, ok.output
     (row,) = json.loads(ok.output)
     assert (row["signal"], row["window_s"]) == ("hashtag_sequence", 600)
-    bad = runner.invoke(main, ["signals", "run", str(store_file), "-s", "co-repost",
+    bad = runner.invoke(main, ["signals", "run", "--store", str(store_file), "-s", "co-repost",
                                "-p", "co-repost.text_form=peer"])  # fmt: skip
     assert bad.exit_code == 2 and "co_repost has no parameter text_form" in bad.output
-    missing = runner.invoke(main, ["signals", "run", str(store_file) + ".nope"])
+    missing = runner.invoke(main, ["signals", "run", "--store", str(store_file) + ".nope"])
     assert missing.exit_code == 2 and "no store at" in missing.output
