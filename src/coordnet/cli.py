@@ -273,14 +273,13 @@ def signals_cmd(ctx: click.Context) -> None:
         return
     from coordnet.signals import SIGNALS
 
-    table = Table(title="signals")
-    table.add_column("name")
-    table.add_column("key")
-    table.add_column("default window")
+    table = Table(title="signals (config key: the name with _ for -)")
+    table.add_column("name", no_wrap=True)
+    table.add_column("window", no_wrap=True)
     table.add_column("description")
     for key, cls in SIGNALS.items():
         window = "auto" if cls.auto_window else f"{cls.default_window:g} s"
-        table.add_row(key.replace("_", "-"), key, window, cls.description)
+        table.add_row(key.replace("_", "-"), window, cls.description)
     out.print(table)
 
 

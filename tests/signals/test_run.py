@@ -70,9 +70,9 @@ def test_api_and_cli_give_the_same_edges(store_file: Path, tmp_path: Path) -> No
 
 def test_cli_param_and_errors(store_file: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(main, ["signals", "run", "--store", str(store_file), "-s", "hashtag-sequence",
-                              "-p", "hashtag_sequence.min_hashtags=3", "--window", "600",
-                              "--json"])  # fmt: skip
+    ok = runner.invoke(main, ["signals", "run", "--store", str(store_file),
+                              "-s", "hashtag-sequence", "-p", "hashtag_sequence.min_hashtags=3",
+                              "--window", "600", "--json"])  # fmt: skip
     assert ok.exit_code == 0, ok.output
     (row,) = json.loads(ok.output)
     assert (row["signal"], row["window_s"]) == ("hashtag_sequence", 600)

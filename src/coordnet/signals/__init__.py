@@ -14,6 +14,8 @@ from coordnet.signals.creation_burst import CreationBurst
 from coordnet.signals.hashtag_sequence import HashtagSequence
 from coordnet.signals.registry import SIGNALS, get_signal
 from coordnet.signals.run import build_signals, run_signals
+from coordnet.signals.shared_infrastructure import SharedInfrastructure
+from coordnet.signals.synchrony import Synchrony
 
 __all__ = [
     "SIGNALS",
@@ -26,7 +28,9 @@ __all__ = [
     "CoText",
     "CreationBurst",
     "HashtagSequence",
+    "SharedInfrastructure",
     "Signal",
+    "Synchrony",
     "build_signals",
     "get_signal",
     "run_signals",

@@ -13,6 +13,8 @@ from coordnet.signals.co_repost import CoRepost
 from coordnet.signals.co_text import CoText
 from coordnet.signals.creation_burst import CreationBurst
 from coordnet.signals.hashtag_sequence import HashtagSequence
+from coordnet.signals.shared_infrastructure import SharedInfrastructure
+from coordnet.signals.synchrony import Synchrony
 
 __all__ = ["SIGNALS", "get_signal"]
 
@@ -28,6 +30,8 @@ SIGNALS: dict[str, type[Signal]] = {
         HashtagSequence,
         CoReply,
         CoMention,
+        Synchrony,
+        SharedInfrastructure,
         CreationBurst,
     )
 }
