@@ -23,8 +23,8 @@ KEY = 4294967296
 
 #: Temporary tables the statements create, dropped after a fit.
 TEMP_TABLES = (
-    "cn_raw", "cn_actor", "cn_action", "cn_object", "cn_platform", "cn_r", "cn_pairs",
-    "cn_pc", "cn_multi", "cn_edge", "cn_crowd", "cn_edges_out", "cn_evidence_out",
+    "cn_raw", "cn_actor", "cn_action", "cn_object", "cn_platform", "cn_r", "cn_pairs", "cn_pc",
+    "cn_multi", "cn_edge", "cn_crowd", "cn_actor_null", "cn_edges_out", "cn_evidence_out",
 )  # fmt: skip
 
 
@@ -139,21 +139,23 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
                 SELECT uv % {KEY} AS ai, sum(CASE WHEN ok_vu THEN 1 ELSE 0 END) AS c
                 FROM cn_pairs GROUP BY uv % {KEY})
             GROUP BY ai""",
+        # One row per actor with everything the expectation needs, so edges join it twice.
+        """CREATE OR REPLACE TEMP TABLE cn_actor_null AS
+           SELECT a.ai, a.actor_id, a.d, coalesce(c.crowd, 0) AS crowd, p.n_rows
+           FROM cn_actor a JOIN cn_platform p ON p.platform = a.platform
+           LEFT JOIN cn_crowd c ON c.ai = a.ai""",
         # Kept edges with ids mapped back, the chance expectation in each direction
-        # (d_other * C_self / (M - d_self), see significance.py) and an id ei.
+        # (d_other * C_self / (M - d_self), see significance.py); ei, the pair key, is an id.
         f"""CREATE OR REPLACE TEMP TABLE cn_edges_out AS
-            SELECT row_number() OVER () AS ei,
+            SELECT e.uv AS ei,
                    sa.actor_id AS source, ta.actor_id AS target, e.weight, e.n_objects,
                    e.w_uv AS weight_source, e.w_vu AS weight_target,
                    e.lag_min_s, e.lag_median_s, e.lag_max_s,
-                   ta.d * cu.crowd * 1.0 / greatest(p.n_rows - sa.d, 1) AS expected_source,
-                   sa.d * cv.crowd * 1.0 / greatest(p.n_rows - ta.d, 1) AS expected_target
+                   ta.d * sa.crowd * 1.0 / greatest(sa.n_rows - sa.d, 1) AS expected_source,
+                   sa.d * ta.crowd * 1.0 / greatest(sa.n_rows - ta.d, 1) AS expected_target
             FROM cn_edge e
-            JOIN cn_actor sa ON sa.ai = e.uv // {KEY}
-            JOIN cn_actor ta ON ta.ai = e.uv % {KEY}
-            JOIN cn_platform p ON p.platform = sa.platform
-            JOIN cn_crowd cu ON cu.ai = e.uv // {KEY}
-            JOIN cn_crowd cv ON cv.ai = e.uv % {KEY}
+            JOIN cn_actor_null sa ON sa.ai = e.uv // {KEY}
+            JOIN cn_actor_null ta ON ta.ai = e.uv % {KEY}
             WHERE e.n_objects >= {int(min_shared)}""",
         # Evidence: every co-action of pairs with at most max_evidence of them; for the others
         # the closest in time, ties broken by object and action ids (never by integer ids).
