@@ -376,10 +376,14 @@ def signals_run_cmd(
         raise click.BadParameter(f"no store at {store_path}; run `coordnet ingest` first")
     with open_store(store_path) as store:
         spark = _spark_engine(store) if engine == "spark" else None
-        with progress_bars(progress and not as_json) as bars:
-            fitted = run_signals(
-                store, names or None, common=common, params=per, engine=spark, progress=bars
-            )
+        try:
+            with progress_bars(progress and not as_json) as bars:
+                fitted = run_signals(
+                    store, names or None, common=common, params=per, engine=spark, progress=bars
+                )
+        finally:
+            if spark is not None:
+                spark.close()
     summary = [
         {
             "signal": s.name,

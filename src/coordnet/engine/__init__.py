@@ -1,6 +1,7 @@
 """Execution engines: the seam between coordnet's logic and the SQL/dataframe runtime.
 
-Only modules in this package import ``duckdb`` (and, later, ``pyspark``). Everything else
+Only modules in this package import ``duckdb`` and ``pyspark`` (the optional ``spark`` extra:
+:mod:`coordnet.engine.spark_engine`, imported on demand). Everything else
 talks to :class:`~coordnet.engine.duckdb_engine.DuckDBEngine` through its small interface.
 """
 

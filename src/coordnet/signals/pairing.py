@@ -62,9 +62,11 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
         """CREATE OR REPLACE TEMP TABLE cn_platform AS
            SELECT platform, count(*) AS n_actors, sum(d) AS n_rows
            FROM cn_actor GROUP BY platform""",
-        # idf = ln(actors in the signal / actors on the object): the popularity weight.
+        # idf = ln(actors in the signal / actors on the object): the popularity weight, as an
+        # exact decimal so that sums do not depend on the order of addition or the engine.
         """CREATE OR REPLACE TEMP TABLE cn_object AS
-           SELECT o.platform, o.object, o.n_actors, ln(p.n_actors * 1.0 / o.n_actors) AS idf,
+           SELECT o.platform, o.object, o.n_actors,
+                  CAST(round(ln(p.n_actors * 1.0 / o.n_actors), 9) AS DECIMAL(18, 9)) AS idf,
                   row_number() OVER () AS oi
            FROM (SELECT platform, object, count(DISTINCT actor_id) AS n_actors
                  FROM cn_raw GROUP BY platform, object) o
@@ -108,7 +110,7 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
         """CREATE OR REPLACE TEMP TABLE cn_edge AS
             WITH g AS (SELECT uv, oi, min(abs(mv - mu)) AS lmin, max(abs(mv - mu)) AS lmax
                        FROM cn_multi GROUP BY uv, oi),
-            e AS (SELECT g.uv, count(*) AS n_objects, round(sum(o.idf), 9) AS weight,
+            e AS (SELECT g.uv, count(*) AS n_objects, CAST(sum(o.idf) AS DOUBLE) AS weight,
                          min(g.lmin) / 1000.0 AS lag_min_s, max(g.lmax) / 1000.0 AS lag_max_s
                   FROM g JOIN cn_object o ON o.oi = g.oi GROUP BY g.uv),
             d AS (SELECT uv, sum(su) AS w_uv, sum(sv) AS w_vu FROM (
@@ -124,7 +126,7 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
             FROM e JOIN cn_pc c ON c.uv = e.uv JOIN l ON l.uv = e.uv
             LEFT JOIN d ON d.uv = e.uv
             UNION ALL
-            SELECT p.uv, 1, 1, round(o.idf, 9),
+            SELECT p.uv, 1, 1, CAST(o.idf AS DOUBLE),
                    CASE WHEN p.ok_uv THEN 1 ELSE 0 END, CASE WHEN p.ok_vu THEN 1 ELSE 0 END,
                    abs(p.mv - p.mu) / 1000.0, abs(p.mv - p.mu) / 1000.0, abs(p.mv - p.mu) / 1000.0
             FROM cn_pairs p JOIN cn_pc c ON c.uv = p.uv AND c.n = 1
