@@ -12,6 +12,7 @@ from coordnet.signals.co_repost import CoRepost
 from coordnet.signals.co_text import CoText
 from coordnet.signals.creation_burst import CreationBurst
 from coordnet.signals.hashtag_sequence import HashtagSequence
+from coordnet.signals.near_duplicate_text import NearDuplicateText
 from coordnet.signals.registry import SIGNALS, get_signal
 from coordnet.signals.run import build_signals, run_signals
 from coordnet.signals.shared_infrastructure import SharedInfrastructure
@@ -28,6 +29,7 @@ __all__ = [
     "CoText",
     "CreationBurst",
     "HashtagSequence",
+    "NearDuplicateText",
     "SharedInfrastructure",
     "Signal",
     "Synchrony",

@@ -13,6 +13,7 @@ from coordnet.signals.co_repost import CoRepost
 from coordnet.signals.co_text import CoText
 from coordnet.signals.creation_burst import CreationBurst
 from coordnet.signals.hashtag_sequence import HashtagSequence
+from coordnet.signals.near_duplicate_text import NearDuplicateText
 from coordnet.signals.shared_infrastructure import SharedInfrastructure
 from coordnet.signals.synchrony import Synchrony
 
@@ -26,6 +27,7 @@ SIGNALS: dict[str, type[Signal]] = {
         CoLink,
         CoDomain,
         CoText,
+        NearDuplicateText,
         CoHashtag,
         HashtagSequence,
         CoReply,
