@@ -106,6 +106,9 @@ class Signal(ABC):
     def _prepare(self, engine: SqlEngine) -> None:  # noqa: B027 - optional hook
         """Create temporary tables that :meth:`_objects_sql` reads (none by default)."""
 
+    def _finish(self, engine: SqlEngine) -> None:  # noqa: B027 - optional hook
+        """Set extra fitted attributes and drop :meth:`_prepare`'s tables (nothing by default)."""
+
     def _resolve_window(self, engine: SqlEngine) -> float:
         if self.window != "auto":
             return float(self.window)
@@ -153,6 +156,7 @@ class Signal(ABC):
                 )
                 store.engine.unregister(f"{table}_in")
         self._write(store, n_tests)
+        self._finish(run)
         if step:
             step(100.0)
         for table in reversed(TEMP_TABLES):

@@ -59,14 +59,13 @@ what make a case.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
 from coordnet.engine.protocol import SqlEngine
 from coordnet.errors import InputError
-from coordnet.signals._base import ProgressFactory, Signal
-from coordnet.store import Store
+from coordnet.signals._base import Signal
 
 __all__ = ["KINDS", "SharedInfrastructure"]
 
@@ -180,20 +179,11 @@ class SharedInfrastructure(Signal):
                    SELECT r.platform, r.actor_id, r.action_id, r.object, r.ms
                    FROM r JOIN c ON r.platform = c.platform AND r.object = c.object"""
 
-    def fit(
-        self,
-        store: Store,
-        *,
-        engine: SqlEngine | None = None,
-        progress: ProgressFactory | None = None,
-    ) -> Self:
-        """As :meth:`Signal.fit`; also sets ``skipped_``: the values over ``max_actors``
+    def _finish(self, run: SqlEngine) -> None:
+        """Sets ``skipped_``: the values over ``max_actors``
         (``platform, object, n_actors``), which an analyst may want to look at by hand."""
-        super().fit(store, engine=engine, progress=progress)
-        run = engine or store.engine
         limit = 2**62 if self.max_actors is None else int(self.max_actors)
         self.skipped_: pa.Table = run.arrow(
             f"SELECT * FROM {_CROWD} WHERE n_actors > {limit} ORDER BY platform, object"
         )
         run.execute(f"DROP TABLE {_CROWD}")
-        return self

@@ -52,14 +52,13 @@ person's accounts cross-posted by one app; news bots on fixed intervals.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
 from coordnet.engine.protocol import SqlEngine
 from coordnet.errors import InputError
-from coordnet.signals._base import ProgressFactory, Signal
-from coordnet.store import Store
+from coordnet.signals._base import Signal
 
 __all__ = ["Synchrony"]
 
@@ -162,21 +161,12 @@ class Synchrony(Signal):
         b_ms = max(1, round(float(self.bucket) * 1000))
         return f"'bucket:' || CAST(epoch_ms({k} * {b_ms}) AS VARCHAR)"
 
-    def fit(
-        self,
-        store: Store,
-        *,
-        engine: SqlEngine | None = None,
-        progress: ProgressFactory | None = None,
-    ) -> Self:
-        """As :meth:`Signal.fit`; also sets ``skipped_``: the buckets over ``max_actors``
+    def _finish(self, run: SqlEngine) -> None:
+        """Sets ``skipped_``: the buckets over ``max_actors``
         (``platform, object, n_actors``)."""
-        super().fit(store, engine=engine, progress=progress)
-        run = engine or store.engine
         limit = 2**62 if self.max_actors is None else int(self.max_actors)
         self.skipped_: pa.Table = run.arrow(
             f"""SELECT platform, {self._label_sql("k")} AS object, n_actors
                 FROM {_CROWD} WHERE n_actors > {limit} ORDER BY platform, object"""
         )
         run.execute(f"DROP TABLE {_CROWD}")
-        return self
