@@ -36,6 +36,17 @@ def test_auto_window_follows_coornet(store: Store, tmp_path: Path) -> None:
     assert json.loads(run[0][0])["window"] == "auto" and run[0][1] == 5.0
 
 
+def test_auto_window_is_capped(store: Store, tmp_path: Path) -> None:
+    """Objects whose shares trickle in over days give the cap, not a window of days."""
+    rows, n = [], 0
+    for post in range(12):
+        for k in range(3):
+            n += 1
+            rows.append((str(n), f"u{k}", f"2019-01-{1 + post * 2 + k:02d} 00:00:00", f"P{post}"))
+    coordnet.ingest([io_file(tmp_path / "t.csv", rows)], store)
+    assert CoRepost().fit(store).window_ == 3600.0
+
+
 def test_auto_window_falls_back_on_little_data(store: Store, tmp_path: Path) -> None:
     coordnet.ingest([io_file(tmp_path / "t.csv", [
         ("1", "a", _t(0), "P1"), ("2", "b", _t(30), "P1"),

@@ -13,10 +13,14 @@ import math
 
 from coordnet.engine.protocol import SqlEngine
 
-__all__ = ["MIN_OBJECTS", "estimate_window", "window_sql"]
+__all__ = ["MAX_WINDOW", "MIN_OBJECTS", "estimate_window", "window_sql"]
 
 #: Fewer objects shared twice than this and the estimate is not trusted.
 MIN_OBJECTS = 10
+#: The estimate is capped here (seconds): beyond an hour "co-action" stops meaning acting
+#: together, and objects shared slowly by many (a news site's domain) would otherwise give
+#: windows of days and pair counts that grow with them.
+MAX_WINDOW = 3600.0
 
 
 def window_sql(table: str = "cn_raw", q: float = 0.1, p: float = 0.5) -> str:
@@ -46,10 +50,11 @@ def estimate_window(
     """Seconds for the coordination window from ``table``'s (object, ms) rows.
 
     Falls back to ``default`` when fewer than :data:`MIN_OBJECTS` objects were shared twice.
-    The estimate is rounded up to whole seconds and is at least one second.
+    The estimate is rounded up to whole seconds, at least one second and at most
+    :data:`MAX_WINDOW`.
     """
     found = engine.rows(window_sql(table, q, p))
     estimate, n_objects = found[0] if found else (None, 0)
     if estimate is None or n_objects < MIN_OBJECTS:
         return float(default)
-    return float(max(1, math.ceil(estimate)))
+    return float(min(MAX_WINDOW, max(1, math.ceil(estimate))))
