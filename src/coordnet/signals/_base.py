@@ -85,7 +85,7 @@ class Signal(ABC):
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters and their values (for run records and configs)."""
-        return {k: v for k, v in vars(self).items() if not k.endswith("_")}
+        return {k: v for k, v in vars(self).items() if not k.endswith("_") and k[0] != "_"}
 
     def _validate(self) -> None:
         w = self.window
@@ -167,9 +167,8 @@ class Signal(ABC):
         self.edges_: pa.Table = e.arrow(
             "SELECT * FROM edges WHERE signal = ? ORDER BY source, target", [self.name]
         )
-        self.evidence_: pa.Table = e.arrow(
-            "SELECT * FROM evidence WHERE signal = ? ORDER BY ALL", [self.name]
-        )
+        self._store = store
+        self._evidence: pa.Table | None = None
         self.stats_: dict[str, Any] = {
             "window_s": self.window_,
             "rows": n_rows,
@@ -178,10 +177,21 @@ class Signal(ABC):
             "pairs_generated": generated,
             "co_actions": co_actions,
             "edges": self.edges_.num_rows,
-            "evidence": self.evidence_.num_rows,
+            "evidence": e.scalar("SELECT count(*) FROM evidence WHERE signal = ?", [self.name]),
             "seconds": round(time.perf_counter() - started, 3),
         }
         return self
+
+    @property
+    def evidence_(self) -> pa.Table:
+        """This fit's evidence rows, read from the store on first use (they can be many)."""
+        if not hasattr(self, "_store"):
+            raise AttributeError(f"{self.name} is not fitted yet: call fit(store) first")
+        if self._evidence is None:
+            self._evidence = self._store.engine.arrow(
+                "SELECT * FROM evidence WHERE signal = ? ORDER BY ALL", [self.name]
+            )
+        return self._evidence
 
     def _write(self, store: Store, n_tests: int) -> None:
         """Add significance to ``cn_edges_out`` and replace this signal's rows in the store."""
