@@ -22,16 +22,16 @@ texts are similar when ``|A ∩ B| / |A ∪ B| >= threshold``.
 Families are stars, not connected components. Similarity is not transitive, and on templated
 text ("thoughts on X? I think it's Y") components chain into families of thousands (on a
 simulated 20,000-account platform 71 % of the evidence pairs they produced were texts
-below the threshold). Instead the texts with most similar texts become centres, greedily (a
-centre is never similar to another centre), and every other text joins its best-ranked
-similar centre. So each text in a family is similar to the centre, any two members share at
-least ``2 * threshold - 1`` (Jaccard distance is a metric: 0.4 at 0.7), and a copy-paste
-family's centre is typically the script itself. The cost: two similar texts that joined
-different centres are not paired (on the simulated copy-paste campaign stars keep 97 % of
-the copier pairs that components find, while evidence pairs below the threshold fall from
-71 % to 34 %). The object, shown in the evidence, is the id of the first post (by time, then
-id) of the centre's text; identical texts are always in one family, so the signal includes
-co-text on texts of ``min_words`` words or more.
+below the threshold). Instead the texts with most similar texts become centres, greedily
+(ties by the MD5 of the words; no centre is similar to another), and every other text joins
+its best-ranked similar centre. So each text in a family is similar to the centre, any two
+members share at least ``2 * threshold - 1`` (Jaccard distance is a metric: 0.4 at 0.7),
+and a copy-paste family's centre is typically the script itself. The cost: two similar
+texts that joined different centres are not paired (on the simulated copy-paste campaign
+stars keep 97 % of the copier pairs that components find, while evidence pairs below the
+threshold fall from 71 % to 34 %). The object, shown in the evidence, is the id of the first
+post (by time, then id) of the centre's text; identical texts are always in one family, so
+the signal includes co-text on texts of ``min_words`` words or more.
 
 Why word sets and 0.7: over pairs of copies in the simulator's copy-paste campaigns (one to
 three light edits of a script of about 12 words) 93 % have a word-set Jaccard of at least
@@ -250,6 +250,9 @@ class NearDuplicateText(Signal):
         for table in _TABLES:
             engine.execute(f"DROP TABLE IF EXISTS cn_ndt_{table}")
 
+    def _finish(self, engine: SqlEngine) -> None:
+        engine.execute("DROP TABLE IF EXISTS cn_ndt_object")
+
     def _pair_statements(self) -> list[str]:
         """Statements from ``actions`` to the verified similar pairs ``cn_ndt_edge(a, b)``."""
         bands, rows = lsh_bands(float(self.threshold), self.n_hashes)
@@ -284,7 +287,7 @@ class NearDuplicateText(Signal):
                                  AS words
                       FROM actions WHERE kind <> 'repost' AND text IS NOT NULL)
                 WHERE len(words) >= {int(self.min_words)}""",
-            # Distinct texts get dense ids in key order (the smallest id names a family).
+            # Distinct texts get dense ids in key order: ties never depend on the row order.
             """CREATE OR REPLACE TEMP TABLE cn_ndt_doc AS
                SELECT row_number() OVER (ORDER BY key) AS doc, key, words
                FROM (SELECT key, any_value(words) AS words FROM cn_ndt_stage GROUP BY key)""",
