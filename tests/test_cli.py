@@ -83,3 +83,4 @@ def test_demo_runs_on_bundled_data(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "data" / "labels.csv").exists()
     assert "in planted campaigns" in out and "0 rejects" in out
     assert re.search(r"store \S+demo.duckdb: [\d,]+ actions, [\d,]+ actors", out)
+    assert "signals in" in out and "co_repost" in out

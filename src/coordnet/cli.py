@@ -263,6 +263,7 @@ def demo_cmd(out_dir: str) -> None:
     )
     print_ingest_report(report.ingest)
     print_info(report.info)
+    print_signal_summary(report.signals, f"signals in {Path(out_dir) / 'demo.duckdb'}")
 
 
 @main.group("signals", invoke_without_command=True)
@@ -395,7 +396,12 @@ def signals_run_cmd(
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return
-    table = Table(title=f"signals in {store_path}")
+    print_signal_summary(summary, f"signals in {store_path}")
+
+
+def print_signal_summary(summary: list[dict[str, Any]], title: str) -> None:
+    """One row per signal: window used, rows, pairs generated, edges, significant edges."""
+    table = Table(title=title)
     for col in ("signal", "window", "rows", "pairs generated", "edges", "q <= 0.05", "seconds"):
         table.add_column(col, justify="left" if col == "signal" else "right")
     for row in summary:

@@ -1,7 +1,8 @@
-"""The main job on bundled demo data: simulate the small ``demo`` scenario, ingest it, summarise.
+"""The main job on bundled demo data: simulate the ``demo`` scenario, ingest it, run signals.
 
 Used by ``coordnet demo`` (the README's first command), so that a new user sees the whole
-path from raw files to a store in seconds, on data whose truth is known (``labels.csv``).
+path from raw files to a store and coordination edges in seconds, on data whose truth is
+known (``labels.csv``).
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from coordnet.ingest import IngestReport, ingest
+from coordnet.signals.run import run_signals
 from coordnet.simulate import SimulationReport, simulate
 from coordnet.store import StoreInfo, open_store
 
@@ -19,17 +22,19 @@ __all__ = ["DemoReport", "run_demo"]
 
 @dataclass(frozen=True)
 class DemoReport:
-    """What the demo made: the simulated files, the ingest and the store's summary."""
+    """What the demo made: the simulated files, the ingest, the store's summary, the signals."""
 
     simulation: SimulationReport
     ingest: IngestReport
     info: StoreInfo
+    #: One dict per signal: its ``stats_`` plus ``signal`` and ``significant`` (q <= 0.05).
+    signals: list[dict[str, Any]]
 
 
 def run_demo(
     out: str | Path, *, progress: Callable[[str], Callable[[float], None]] | None = None
 ) -> DemoReport:
-    """Simulate the ``demo`` scenario into ``out/data`` and ingest it into ``out/demo.duckdb``."""
+    """Simulate ``demo`` into ``out/data``, ingest it into ``out/demo.duckdb``, run every signal."""
     folder = Path(out)
     data = folder / "data"
     sim = simulate(data, scenario="demo", progress=progress("simulating") if progress else None)
@@ -37,4 +42,10 @@ def run_demo(
         files = [data / "tweets.csv", data / "users.csv", data / "sessions.csv"]
         report = ingest(files, store, progress=progress)
         info = store.info()
-    return DemoReport(simulation=sim, ingest=report, info=info)
+        fitted = run_signals(store, progress=progress)
+        signals = [
+            {"signal": f.name, **f.stats_,
+             "significant": sum(q <= 0.05 for q in f.edges_.column("q_value").to_pylist())}
+            for f in fitted
+        ]  # fmt: skip
+    return DemoReport(simulation=sim, ingest=report, info=info, signals=signals)
