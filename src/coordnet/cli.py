@@ -403,7 +403,9 @@ def print_signal_summary(summary: list[dict[str, Any]], title: str) -> None:
     """One row per signal: window used, rows, pairs generated, edges, significant edges."""
     table = Table(title=title)
     for col in ("signal", "window", "rows", "pairs generated", "edges", "q <= 0.05", "seconds"):
-        table.add_column(col, justify="left" if col == "signal" else "right")
+        table.add_column(
+            col, justify="left" if col == "signal" else "right", no_wrap=col == "signal"
+        )
     for row in summary:
         table.add_row(
             row["signal"],
