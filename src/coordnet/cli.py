@@ -358,7 +358,7 @@ def signals_run_cmd(
     progress: bool,
 ) -> None:
     """Compute coordination edges and evidence for the actions in the store."""
-    from coordnet.signals.run import load_signal_config, run_signals
+    from coordnet.signals.run import load_signal_config, run_signals, run_summary
 
     common, per = load_signal_config(config) if config else ({}, {})
     if window is not None:
@@ -385,14 +385,7 @@ def signals_run_cmd(
         finally:
             if spark is not None:
                 spark.close()
-    summary = [
-        {
-            "signal": s.name,
-            **s.stats_,
-            "significant": sum(1 for q in s.edges_.column("q_value").to_pylist() if q <= 0.05),
-        }
-        for s in fitted
-    ]
+    summary = [run_summary(s) for s in fitted]
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coordnet.ingest import IngestReport, ingest
-from coordnet.signals.run import run_signals
+from coordnet.signals.run import run_signals, run_summary
 from coordnet.simulate import SimulationReport, simulate
 from coordnet.store import StoreInfo, open_store
 
@@ -43,9 +43,5 @@ def run_demo(
         report = ingest(files, store, progress=progress)
         info = store.info()
         fitted = run_signals(store, progress=progress)
-        signals = [
-            {"signal": f.name, **f.stats_,
-             "significant": sum(q <= 0.05 for q in f.edges_.column("q_value").to_pylist())}
-            for f in fitted
-        ]  # fmt: skip
+        signals = [run_summary(f) for f in fitted]
     return DemoReport(simulation=sim, ingest=report, info=info, signals=signals)

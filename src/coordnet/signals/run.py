@@ -23,7 +23,7 @@ from coordnet.errors import InputError
 from coordnet.signals._base import ProgressFactory, Signal
 from coordnet.signals.registry import SIGNALS, get_signal
 
-__all__ = ["COMMON_PARAMS", "build_signals", "load_signal_config", "run_signals"]
+__all__ = ["COMMON_PARAMS", "build_signals", "load_signal_config", "run_signals", "run_summary"]
 
 #: Parameters every signal takes.
 COMMON_PARAMS = ("window", "min_shared", "max_evidence")
@@ -94,3 +94,9 @@ def run_signals(
     """Fit the chosen signals on ``store`` one after the other; returns the fitted estimators."""
     signals = build_signals(names, common, params)
     return [s.fit(store, engine=engine, progress=progress) for s in signals]
+
+
+def run_summary(signal: Signal, alpha: float = 0.05) -> dict[str, Any]:
+    """A fitted signal in one row: its name, ``stats_`` and how many edges have q <= alpha."""
+    q = signal.edges_.column("q_value").to_pylist()
+    return {"signal": signal.name, **signal.stats_, "significant": sum(v <= alpha for v in q)}
