@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -32,6 +33,18 @@ __all__ = ["main"]
 F = TypeVar("F", bound=Callable[..., Any])
 out = Console()
 err = Console(stderr=True)
+
+
+def store_option(help: str, *, exists: bool = False) -> Callable[[F], F]:
+    """The ``--store`` option every command that reads or writes a store shares."""
+    return click.option(
+        "--store",
+        "store_path",
+        default="coordnet.duckdb",
+        show_default=True,
+        type=click.Path(dir_okay=False, exists=exists),
+        help=help,
+    )
 
 
 def reports_errors(func: F) -> F:
@@ -159,13 +172,7 @@ def main() -> None:
 
 @main.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--store",
-    "store_path",
-    default="coordnet.duckdb",
-    show_default=True,
-    help="DuckDB store file to create or append to.",
-)
+@store_option("DuckDB store file to create or append to.")
 @click.option(
     "--format",
     "format_",
@@ -209,14 +216,7 @@ def ingest_cmd(
 
 
 @main.command("info")
-@click.option(
-    "--store",
-    "store_path",
-    default="coordnet.duckdb",
-    show_default=True,
-    type=click.Path(dir_okay=False, exists=True),
-    help="DuckDB store file.",
-)
+@store_option("DuckDB store file.", exists=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @reports_errors
 def info_cmd(store_path: str, as_json: bool) -> None:
@@ -286,8 +286,6 @@ def signals_cmd(ctx: click.Context) -> None:
 
 def _parse_param(text: str) -> tuple[str | None, str, Any]:
     """``[signal.]name=value``; the value is read as TOML (numbers, strings, booleans)."""
-    import tomllib
-
     if "=" not in text:
         raise click.BadParameter(f"expected [SIGNAL.]NAME=VALUE, got {text!r}")
     key, raw = text.split("=", 1)
@@ -300,14 +298,7 @@ def _parse_param(text: str) -> tuple[str | None, str, Any]:
 
 
 @signals_cmd.command("run")
-@click.option(
-    "--store",
-    "store_path",
-    default="coordnet.duckdb",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="DuckDB store made by ingest; edges and evidence are written to it.",
-)
+@store_option("DuckDB store made by ingest; edges and evidence are written to it.")
 @click.option(
     "--signal",
     "-s",

@@ -22,6 +22,7 @@ popularity-weighted: each shared object adds ``ln(A / a_o)`` (``A`` actors in th
 
 from __future__ import annotations
 
+import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -251,6 +252,4 @@ def _ensure_tables(store: Store) -> None:
 
 
 def _json(value: object) -> str:
-    import json
-
     return json.dumps(value, default=str, sort_keys=True)
