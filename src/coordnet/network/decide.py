@@ -1,0 +1,131 @@
+"""Which candidate clusters are reported as networks, and why (or why not).
+
+Coordinated *inauthentic* behaviour needs both parts. Fan communities, breaking-news crowds
+and genuine hashtag movements coordinate for real (they react to the same posts within
+seconds, again and again), so coordination alone cannot tell them from an operation; what
+they lack is the operation's fingerprints: accounts made in bulk, patterned or default
+profiles, one client, one operating time zone behind claimed locations elsewhere. A
+candidate cluster is reported when
+
+* its coordination score is at least ``min_score`` and its inauthenticity or attribution
+  evidence reaches ``min_inauthenticity`` / ``min_attribution``, or
+* its coordination score alone reaches ``strong_score`` (a lockstep ring with dozens of
+  shared objects per tie needs no further sign).
+
+A member of a reported cluster is reported when its own coordination score reaches
+``min_actor_score`` (outside seeds: accounts the network amplifies, see
+:mod:`coordnet.assess.coordination`, are reported with their role). Each decision is written
+out in words, with the figures and thresholds that made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from coordnet.errors import InputError
+
+__all__ = ["Assessment", "Decided", "DecisionParams", "decide"]
+
+
+@dataclass(frozen=True)
+class DecisionParams:
+    """Thresholds of the reporting rule (module docstring)."""
+
+    min_score: float = 0.3
+    strong_score: float = 0.85
+    min_inauthenticity: float = 0.3
+    min_attribution: float = 0.5
+    min_actor_score: float = 0.05
+
+    def validate(self) -> None:
+        """Raise :class:`InputError` naming the first threshold outside [0, 1]."""
+        for name in ("min_score", "strong_score", "min_inauthenticity", "min_attribution",
+                     "min_actor_score"):  # fmt: skip
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise InputError(f"decision {name} must be a number in [0, 1], not {value!r}")
+
+
+class Assessment(Protocol):
+    """What each assessment returns: a per-cluster and a per-actor table."""
+
+    @property
+    def clusters(self) -> pa.Table: ...
+
+    @property
+    def actors(self) -> pa.Table: ...
+
+
+@dataclass(frozen=True)
+class Decided:
+    """Clusters and members with the three assessments joined and ``reported`` set."""
+
+    #: ``None`` when there are no candidate clusters.
+    clusters: pa.Table | None
+    actors: pa.Table | None
+
+
+def decide(
+    coord: Assessment, inauth: Assessment, attrib: Assessment, params: DecisionParams
+) -> Decided:
+    """Join the assessments (each with ``clusters`` and ``actors`` tables) and decide."""
+    c_in = _by_key(inauth.clusters, "cluster_id")
+    c_at = _by_key(attrib.clusters, "cluster_id")
+    a_in = _by_key(inauth.actors, "actor_id")
+    clusters = coord.clusters.to_pylist()
+    reported: dict[int, bool] = {}
+    for row in clusters:
+        cid = row["cluster_id"]
+        ins = c_in.get(cid, {})
+        att = c_at.get(cid, {})
+        row["inauthenticity"] = float(ins.get("inauthenticity") or 0.0)
+        row["inauthenticity_reasons"] = list(ins.get("reasons") or [])
+        row["attribution_confidence"] = float(att.get("attribution_confidence") or 0.0)
+        row["attribution_reasons"] = list(att.get("reasons") or [])
+        ok, why = _rule(row, params)
+        row["reported"] = ok
+        row["decision"] = why
+        reported[cid] = ok
+    actors = coord.actors.to_pylist()
+    for row in actors:
+        ins = a_in.get(row["actor_id"], {})
+        row["inauthenticity"] = float(ins.get("inauthenticity") or 0.0)
+        row["inauthenticity_reasons"] = list(ins.get("reasons") or [])
+        row["reported"] = bool(reported.get(row["cluster_id"])) and (
+            row["outside"] or row["score"] >= params.min_actor_score
+        )
+    return Decided(clusters=_table(clusters), actors=_table(actors))
+
+
+def _rule(row: dict[str, Any], p: DecisionParams) -> tuple[bool, str]:
+    score, ina, att = row["score"], row["inauthenticity"], row["attribution_confidence"]
+    figures = (f"coordination {score:.2f}, inauthenticity {ina:.2f}, "
+               f"attribution {att:.2f}")  # fmt: skip
+    if score >= p.strong_score:
+        return True, f"reported: coordination {score:.2f} >= {p.strong_score} ({figures})"
+    if score < p.min_score:
+        return False, f"not reported: coordination {score:.2f} < {p.min_score} ({figures})"
+    if ina >= p.min_inauthenticity:
+        return True, (f"reported: coordination {score:.2f} >= {p.min_score} and "
+                      f"inauthenticity {ina:.2f} >= {p.min_inauthenticity}")  # fmt: skip
+    if att >= p.min_attribution:
+        return True, (f"reported: coordination {score:.2f} >= {p.min_score} and "
+                      f"attribution evidence {att:.2f} >= {p.min_attribution}")  # fmt: skip
+    return False, (
+        f"not reported: coordinated (score {score:.2f}) but the accounts look authentic "
+        f"(inauthenticity {ina:.2f} < {p.min_inauthenticity}, attribution {att:.2f} < "
+        f"{p.min_attribution}): a community or audience rather than an operation"
+    )
+
+
+def _by_key(table: pa.Table | None, key: str) -> dict[Any, dict[str, Any]]:
+    if table is None or table.num_rows == 0 or key not in table.column_names:
+        return {}
+    return {row[key]: row for row in table.to_pylist()}
+
+
+def _table(rows: list[dict[str, Any]]) -> pa.Table | None:
+    return pa.Table.from_pylist(rows) if rows else None
