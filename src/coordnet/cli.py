@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -297,6 +298,62 @@ def _parse_param(text: str) -> tuple[str | None, str, Any]:
     return (signal or None), name, value
 
 
+def _apply_signal_options(
+    common: dict[str, Any],
+    per: dict[str, dict[str, Any]],
+    window: str | None,
+    min_shared: int | None,
+    max_evidence: int | None,
+    raw_params: tuple[str, ...],
+) -> None:
+    """Fold the shared signal options and ``-p`` values into ``common`` / ``per``."""
+    if window is not None:
+        common["window"] = window if window == "auto" else _number(window, "--window")
+    if min_shared is not None:
+        common["min_shared"] = min_shared
+    if max_evidence is not None:
+        common["max_evidence"] = max_evidence
+    for text in raw_params:
+        signal, name, value = _parse_param(text)
+        if signal is None:
+            common[name] = value
+        else:
+            per.setdefault(signal, {})[name] = value
+
+
+def signal_options(func: F) -> F:
+    """The options every command that runs signals shares (window, -p, ...)."""
+    options = [
+        click.option(
+            "--window",
+            default=None,
+            help="Seconds, or 'auto' to estimate from the data (default: auto).",
+        ),
+        click.option(
+            "--min-shared", type=int, default=None, help="Minimum distinct shared objects."
+        ),
+        click.option("--max-evidence", type=int, default=None, help="Evidence rows kept per edge."),
+        click.option(
+            "--param",
+            "-p",
+            "raw_params",
+            multiple=True,
+            metavar="[SIGNAL.]NAME=VALUE",
+            help="A signal's own parameter, e.g. co-text.text_form=peer (repeatable).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["duckdb", "spark"]),
+            default="duckdb",
+            show_default=True,
+            help="Where the signals are computed (results go to the store).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @signals_cmd.command("run")
 @store_option("DuckDB store made by ingest; edges and evidence are written to it.")
 @click.option(
@@ -306,32 +363,13 @@ def _parse_param(text: str) -> tuple[str | None, str, Any]:
     multiple=True,
     help="Signal to run (repeatable; default: every signal).",
 )
-@click.option(
-    "--window", default=None, help="Seconds, or 'auto' to estimate from the data (default: auto)."
-)
-@click.option("--min-shared", type=int, default=None, help="Minimum distinct shared objects.")
-@click.option("--max-evidence", type=int, default=None, help="Evidence rows kept per edge.")
-@click.option(
-    "--param",
-    "-p",
-    "raw_params",
-    multiple=True,
-    metavar="[SIGNAL.]NAME=VALUE",
-    help="A signal's own parameter, e.g. co-text.text_form=peer (repeatable).",
-)
+@signal_options
 @click.option(
     "--config",
     "config",
     type=click.Path(exists=True, dir_okay=False),
     default=None,
     help="TOML file with a [signals] table (same parameter names).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["duckdb", "spark"]),
-    default="duckdb",
-    show_default=True,
-    help="Where the signals are computed (results go to STORE).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--progress/--no-progress", default=True, help="Show progress bars.")
@@ -352,18 +390,7 @@ def signals_run_cmd(
     from coordnet.signals.run import load_signal_config, run_signals, run_summary
 
     common, per = load_signal_config(config) if config else ({}, {})
-    if window is not None:
-        common["window"] = window if window == "auto" else _number(window, "--window")
-    if min_shared is not None:
-        common["min_shared"] = min_shared
-    if max_evidence is not None:
-        common["max_evidence"] = max_evidence
-    for text in raw_params:
-        signal, name, value = _parse_param(text)
-        if signal is None:
-            common[name] = value
-        else:
-            per.setdefault(signal, {})[name] = value
+    _apply_signal_options(common, per, window, min_shared, max_evidence, raw_params)
     if not Path(store_path).exists():
         raise click.BadParameter(f"no store at {store_path}; run `coordnet ingest` first")
     with open_store(store_path) as store:
@@ -381,6 +408,151 @@ def signals_run_cmd(
         click.echo(json.dumps(summary, indent=2))
         return
     print_signal_summary(summary, f"signals in {store_path}")
+
+
+@main.command("detect")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for accounts.csv, clusters.csv, edges.parquet, evidence.parquet.",
+)
+@click.option(
+    "--store",
+    "store_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Store to ingest INPUTS into (default: OUT/store.duckdb).",
+)
+@click.option("--format", "fmt", default=None, help="Force the input format (see `formats`).")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="TOML file with [signals], [fusion], [cluster] and [decision] tables.",
+)
+@signal_options
+@click.option("--alpha", type=float, default=None, help="Per-signal q-value to keep an edge.")
+@click.option("--min-objects", type=int, default=None, help="Distinct objects an edge needs.")
+@click.option("--min-signals", type=int, default=None, help="Signals a pair needs.")
+@click.option("--min-size", type=int, default=None, help="Smallest network reported.")
+@click.option("--seed", type=int, default=None, help="Leiden seed.")
+@click.option("--min-score", type=float, default=None, help="Coordination score to report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result summary as JSON.")
+@click.option("--progress/--no-progress", default=True, help="Show progress bars.")
+@reports_errors
+def detect_cmd(
+    inputs: tuple[str, ...],
+    out_dir: str,
+    store_path: str | None,
+    fmt: str | None,
+    config: str | None,
+    window: str | None,
+    min_shared: int | None,
+    max_evidence: int | None,
+    raw_params: tuple[str, ...],
+    engine: str,
+    alpha: float | None,
+    min_objects: int | None,
+    min_signals: int | None,
+    min_size: int | None,
+    seed: int | None,
+    min_score: float | None,
+    as_json: bool,
+    progress: bool,
+) -> None:
+    """Find coordinated networks in INPUTS (activity files, or one store) and write them to OUT."""
+    from dataclasses import asdict, replace
+
+    from coordnet.detect import DetectConfig, detect, load_detect_config
+
+    cfg = load_detect_config(config) if config else DetectConfig()
+    common, per = dict(cfg.signal_common), {k: dict(v) for k, v in cfg.signal_params.items()}
+    _apply_signal_options(common, per, window, min_shared, max_evidence, raw_params)
+    fusion: dict[str, Any] = {"alpha": alpha, "min_objects": min_objects,
+                              "min_signals": min_signals}  # fmt: skip
+    cluster: dict[str, Any] = {"min_size": min_size, "seed": seed}
+    cfg = replace(
+        cfg,
+        signal_common=common,
+        signal_params=per,
+        fusion=replace(cfg.fusion, **{k: v for k, v in fusion.items() if v is not None}),
+        cluster=replace(cfg.cluster, **{k: v for k, v in cluster.items() if v is not None}),
+        decision=replace(cfg.decision, min_score=min_score)
+        if min_score is not None
+        else cfg.decision,
+    )
+    with progress_bars(progress and not as_json) as bars:
+        result = detect(
+            list(inputs), out_dir, config=cfg, store=store_path, format=fmt, engine=engine,
+            progress=bars,
+        )  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(asdict(result), indent=2, default=str))
+        return
+    table = Table(title=f"networks in {result.store} ({result.n_actions:,} actions)")
+    for col in ("network", "accounts", "score", "inauthenticity", "behaviours"):
+        table.add_column(col, justify="left" if col == "behaviours" else "right")
+    for net in result.networks:
+        table.add_row(
+            str(net["cluster_id"]),
+            f"{net['size']:,}",
+            f"{net['score']:.2f}",
+            f"{net['inauthenticity']:.2f}",
+            ", ".join(s.replace("_", "-") for s in net["signals"][:4]),
+        )
+    out.print(table)
+    click.echo(
+        f"{result.n_networks} network(s), {result.n_accounts:,} accounts flagged "
+        f"({result.n_candidates} candidate clusters); results in {result.out}"
+    )
+
+
+@main.command("explain")
+@click.argument("account_id")
+@store_option("Store that `coordnet detect` wrote to.", exists=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@reports_errors
+def explain_cmd(account_id: str, store_path: str, as_json: bool) -> None:
+    """Why ACCOUNT_ID is (or is not) flagged: network, partners, shared objects, scores."""
+    from dataclasses import asdict
+
+    from coordnet.explain import explain
+
+    with open_store(store_path) as store:
+        ex = explain(store, account_id)
+    if as_json:
+        click.echo(json.dumps(asdict(ex), indent=2, default=str))
+        return
+    p = ex.profile
+    out.print(f"[bold]{escape(str(p.get('handle') or ex.actor_id))}[/bold] "
+              f"({escape(ex.actor_id)}), {p['n_actions']:,} actions", highlight=False)  # fmt: skip
+    out.print(ex.verdict, markup=False, highlight=False)
+    for title, rows in (
+        ("network", ex.cluster.get("reasons", []) if ex.cluster else []),
+        ("inauthenticity", ex.cluster.get("inauthenticity_reasons", []) if ex.cluster else []),
+        ("attribution", ex.cluster.get("attribution_reasons", []) if ex.cluster else []),
+        ("this account", ex.membership.get("reasons", []) if ex.membership else []),
+    ):
+        for reason in rows or []:
+            out.print(f"  {title}: {reason}", markup=False, highlight=False)
+    partners = Table(title="strongest partners")
+    for col in ("partner", "strength", "signals", "kept"):
+        partners.add_column(col)
+    for row in ex.partners:
+        partners.add_row(escape(row["partner"]), f"{row['strength']:.1f}",
+                         ", ".join(row["signals"]), "yes" if row["kept"] else "no")  # fmt: skip
+    out.print(partners)
+    evidence = Table(title="shared objects (closest in time)")
+    for col in ("signal", "partner", "object", "lag s"):
+        evidence.add_column(col)
+    for row in ex.evidence:
+        evidence.add_row(row["signal"], escape(row["partner"]), escape(str(row["object"])),
+                         f"{row['lag_s']:.1f}")  # fmt: skip
+    out.print(evidence)
 
 
 def print_signal_summary(summary: list[dict[str, Any]], title: str) -> None:

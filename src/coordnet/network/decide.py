@@ -7,8 +7,10 @@ they lack is the operation's fingerprints: accounts made in bulk, patterned or d
 profiles, one client, one operating time zone behind claimed locations elsewhere. A
 candidate cluster is reported when
 
-* its coordination score is at least ``min_score`` and its inauthenticity or attribution
-  evidence reaches ``min_inauthenticity`` / ``min_attribution``, or
+* its coordination score is at least ``min_score`` and either its inauthenticity score
+  reaches ``min_inauthenticity`` or attribution found a sign of deception
+  (:data:`DECEPTION_HINTS`: profiles claiming places where the accounts sleep, shared IPs or
+  devices, VPN exits, office-shift schedules), or
 * its coordination score alone reaches ``strong_score`` (a lockstep ring with dozens of
   shared objects per tie needs no further sign).
 
@@ -27,23 +29,26 @@ import pyarrow as pa
 
 from coordnet.errors import InputError
 
-__all__ = ["Assessment", "Decided", "DecisionParams", "decide"]
+__all__ = ["DECEPTION_HINTS", "Assessment", "Decided", "DecisionParams", "decide"]
+
+#: Attribution hints that are signs of deception, not just of a place: a fan community
+#: whose activity follows its idol's day has a time zone too, but it does not claim to be
+#: elsewhere, share IP addresses or work shifts.
+DECEPTION_HINTS = ("location_mismatch", "shared_infrastructure", "vpn", "office_hours")
 
 
 @dataclass(frozen=True)
 class DecisionParams:
     """Thresholds of the reporting rule (module docstring)."""
 
-    min_score: float = 0.3
+    min_score: float = 0.2
     strong_score: float = 0.85
     min_inauthenticity: float = 0.3
-    min_attribution: float = 0.5
     min_actor_score: float = 0.05
 
     def validate(self) -> None:
         """Raise :class:`InputError` naming the first threshold outside [0, 1]."""
-        for name in ("min_score", "strong_score", "min_inauthenticity", "min_attribution",
-                     "min_actor_score"):  # fmt: skip
+        for name in ("min_score", "strong_score", "min_inauthenticity", "min_actor_score"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise InputError(f"decision {name} must be a number in [0, 1], not {value!r}")
@@ -85,6 +90,7 @@ def decide(
         row["inauthenticity_reasons"] = list(ins.get("reasons") or [])
         row["attribution_confidence"] = float(att.get("attribution_confidence") or 0.0)
         row["attribution_reasons"] = list(att.get("reasons") or [])
+        row["attribution_hints"] = list(att.get("hints") or [])
         ok, why = _rule(row, params)
         row["reported"] = ok
         row["decision"] = why
@@ -101,9 +107,10 @@ def decide(
 
 
 def _rule(row: dict[str, Any], p: DecisionParams) -> tuple[bool, str]:
-    score, ina, att = row["score"], row["inauthenticity"], row["attribution_confidence"]
-    figures = (f"coordination {score:.2f}, inauthenticity {ina:.2f}, "
-               f"attribution {att:.2f}")  # fmt: skip
+    score, ina = row["score"], row["inauthenticity"]
+    deception = [h for h in row["attribution_hints"] if h in DECEPTION_HINTS]
+    figures = (f"coordination {score:.2f}, inauthenticity {ina:.2f}, deception hints: "
+               f"{', '.join(deception) or 'none'}")  # fmt: skip
     if score >= p.strong_score:
         return True, f"reported: coordination {score:.2f} >= {p.strong_score} ({figures})"
     if score < p.min_score:
@@ -111,13 +118,13 @@ def _rule(row: dict[str, Any], p: DecisionParams) -> tuple[bool, str]:
     if ina >= p.min_inauthenticity:
         return True, (f"reported: coordination {score:.2f} >= {p.min_score} and "
                       f"inauthenticity {ina:.2f} >= {p.min_inauthenticity}")  # fmt: skip
-    if att >= p.min_attribution:
-        return True, (f"reported: coordination {score:.2f} >= {p.min_score} and "
-                      f"attribution evidence {att:.2f} >= {p.min_attribution}")  # fmt: skip
+    if deception:
+        return True, (f"reported: coordination {score:.2f} >= {p.min_score} and signs of "
+                      f"deception ({', '.join(deception)})")  # fmt: skip
     return False, (
         f"not reported: coordinated (score {score:.2f}) but the accounts look authentic "
-        f"(inauthenticity {ina:.2f} < {p.min_inauthenticity}, attribution {att:.2f} < "
-        f"{p.min_attribution}): a community or audience rather than an operation"
+        f"(inauthenticity {ina:.2f} < {p.min_inauthenticity}, no sign of deception): a "
+        "community or audience rather than an operation"
     )
 
 

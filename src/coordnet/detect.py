@@ -1,0 +1,334 @@
+"""The main job: from activity files (or a store) to networks an investigator can defend.
+
+``detect`` runs every stage in order: ingest (unless given a store), every coordination
+signal, fusion of their significant edges, Leiden clustering, then the three separate
+assessments (coordination, inauthenticity, attribution) and the decision of which clusters
+are reported as networks (:mod:`coordnet.network.decide`). It writes the output contract of
+DESIGN.md to ``out``: ``accounts.csv``, ``clusters.csv``, ``edges.parquet`` and
+``evidence.parquet``, and keeps every candidate cluster, reported or not, in the store's
+``clusters`` and ``cluster_members`` tables so ``coordnet explain`` can say why an account
+is or is not flagged.
+
+Every parameter has a default meant for typical data and can be set from a TOML file with
+the tables ``[signals]`` (as ``coordnet signals run``), ``[fusion]``, ``[cluster]`` and
+``[decision]``, or from the CLI.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from coordnet.assess.attribution import attribution
+from coordnet.assess.coordination import coordination
+from coordnet.assess.inauthenticity import inauthenticity
+from coordnet.errors import InputError
+from coordnet.ingest import ingest
+from coordnet.network.cluster import ClusterParams, leiden_clusters
+from coordnet.network.decide import DecisionParams, decide
+from coordnet.network.fuse import FusionParams, fuse_edges
+from coordnet.signals._base import Signal
+from coordnet.signals.run import build_signals
+from coordnet.store import Store, open_store
+
+__all__ = ["DetectConfig", "DetectResult", "detect", "is_store_file", "load_detect_config"]
+
+ProgressFactory = Callable[[str], Callable[[float], None]]
+
+
+@dataclass(frozen=True)
+class DetectConfig:
+    """Every setting of ``detect``; the defaults need no tuning on typical data."""
+
+    signal_common: Mapping[str, Any] = field(default_factory=dict)
+    signal_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Signals to run (``None``: all registered).
+    signals: tuple[str, ...] | None = None
+    fusion: FusionParams = field(default_factory=FusionParams)
+    cluster: ClusterParams = field(default_factory=ClusterParams)
+    decision: DecisionParams = field(default_factory=DecisionParams)
+
+
+@dataclass(frozen=True)
+class DetectResult:
+    """What ``detect`` found and wrote."""
+
+    out: str
+    store: str
+    n_actions: int
+    n_candidates: int
+    n_networks: int
+    n_accounts: int
+    files: list[str]
+    networks: list[dict[str, Any]]
+
+
+def is_store_file(path: str | Path) -> bool:
+    """Whether ``path`` is a DuckDB database file (a coordnet store) rather than activity."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head[8:12] == b"DUCK"
+
+
+def load_detect_config(path: str | Path, base: DetectConfig | None = None) -> DetectConfig:
+    """Read ``[signals]``, ``[fusion]``, ``[cluster]`` and ``[decision]`` from a TOML file."""
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: cannot read detect config: {exc}") from exc
+    cfg = base or DetectConfig()
+    unknown = set(doc) - {"signals", "fusion", "cluster", "decision"}
+    if unknown:
+        raise InputError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; "
+                         "use [signals], [fusion], [cluster], [decision]")  # fmt: skip
+    sig = doc.get("signals", {})
+    names = sig.pop("run", None)
+    common = {**cfg.signal_common, **{k: v for k, v in sig.items() if not isinstance(v, dict)}}
+    per = {**cfg.signal_params, **{k: v for k, v in sig.items() if isinstance(v, dict)}}
+    return replace(
+        cfg,
+        signal_common=common,
+        signal_params=per,
+        signals=tuple(names) if names else cfg.signals,
+        fusion=_override(cfg.fusion, doc.get("fusion", {}), f"{path} [fusion]"),
+        cluster=_override(cfg.cluster, doc.get("cluster", {}), f"{path} [cluster]"),
+        decision=_override(cfg.decision, doc.get("decision", {}), f"{path} [decision]"),
+    )
+
+
+def _override(obj: Any, values: Mapping[str, Any], where: str) -> Any:
+    known = {f.name for f in fields(obj)}
+    unknown = set(values) - known
+    if unknown:
+        raise InputError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(sorted(known))}")  # fmt: skip
+    return replace(obj, **values)
+
+
+def detect(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    config: DetectConfig | None = None,
+    store: str | Path | None = None,
+    format: str | None = None,
+    engine: str = "duckdb",
+    progress: ProgressFactory | None = None,
+) -> DetectResult:
+    """Find coordinated networks in ``inputs`` and write the outputs to ``out``.
+
+    ``inputs`` are activity files in any supported format, or one existing store. Files are
+    ingested into ``store`` (default ``out/store.duckdb``). ``engine`` ``"spark"`` computes
+    the signals with a local Spark session (the ``spark`` extra); the rest runs on the
+    store's DuckDB. Raises
+    :class:`~coordnet.errors.InputError` on bad input or settings.
+    """
+    cfg = config or DetectConfig()
+    if engine not in ("duckdb", "spark"):
+        raise InputError(f"unknown engine {engine!r}; choose duckdb or spark")
+    cfg.fusion.validate()
+    cfg.decision.validate()
+    signals = build_signals(cfg.signals, cfg.signal_common, cfg.signal_params)
+    if not inputs:
+        raise InputError("detect needs at least one input file or store")
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    st = _open_input(inputs, store, out_dir, format, progress)
+    try:
+        if st.engine.scalar("SELECT count(*) FROM actions") == 0:
+            raise InputError(f"{st.path}: the store has no actions to analyse")
+        _run_signals(st, signals, engine, progress)
+        step = progress("networks") if progress else None
+        fused = fuse_edges(st, cfg.fusion)
+        members = leiden_clusters(fused.filter(pc.field("kept")), cfg.cluster)
+        if step:
+            step(30.0)
+        coord = coordination(st, members)
+        # Outside seeds (accounts the cluster amplifies) are assessed with the members.
+        assessed = coord.actors.select(["cluster_id", "actor_id"])
+        inauth = inauthenticity(st, assessed)
+        attrib = attribution(st, assessed)
+        if step:
+            step(80.0)
+        decided = decide(coord, inauth, attrib, cfg.decision)
+        _save_clusters(st, decided.clusters, decided.actors)
+        files = _write_outputs(st, out_dir)
+        if step:
+            step(100.0)
+        networks = [
+            {k: row[k] for k in ("cluster_id", "size", "score", "inauthenticity", "signals")}
+            for row in st.engine.arrow(
+                "SELECT * FROM clusters WHERE reported ORDER BY cluster_id"
+            ).to_pylist()
+        ]
+        return DetectResult(
+            out=str(out_dir),
+            store=st.path,
+            n_actions=int(st.engine.scalar("SELECT count(*) FROM actions")),
+            n_candidates=int(st.engine.scalar("SELECT count(*) FROM clusters")),
+            n_networks=len(networks),
+            n_accounts=int(st.engine.scalar("SELECT count(*) FROM cluster_members WHERE reported")),
+            files=files,
+            networks=networks,
+        )
+    finally:
+        st.close()
+
+
+def _run_signals(
+    store: Store, signals: list[Signal], engine: str, progress: ProgressFactory | None
+) -> None:
+    if engine not in ("duckdb", "spark"):
+        raise InputError(f"unknown engine {engine!r}; choose duckdb or spark")
+    if engine == "duckdb":
+        for signal in signals:
+            signal.fit(store, progress=progress)
+        return
+    from coordnet.engine.spark_engine import SparkEngine
+
+    with SparkEngine.from_store(store) as spark:
+        for signal in signals:
+            signal.fit(store, engine=spark, progress=progress)
+
+
+def _open_input(
+    inputs: Sequence[str | Path],
+    store: str | Path | None,
+    out_dir: Path,
+    format: str | None,
+    progress: ProgressFactory | None,
+) -> Store:
+    paths = [Path(p) for p in inputs]
+    for p in paths:
+        if not p.is_file():
+            raise InputError(f"{p}: no such file")
+    stores = [p for p in paths if is_store_file(p)]
+    if stores:
+        if len(paths) > 1:
+            raise InputError(f"{stores[0]}: give either one store or activity files, not both")
+        if store is not None and Path(store).resolve() != stores[0].resolve():
+            raise InputError("--store cannot be combined with a store as input")
+        return open_store(stores[0])
+    st = open_store(store or out_dir / "store.duckdb")
+    try:
+        ingest(paths, st, format=format, progress=progress)
+    except BaseException:
+        st.close()
+        raise
+    return st
+
+
+CLUSTERS_SQL = """CREATE OR REPLACE TABLE clusters (
+    cluster_id BIGINT, reported BOOLEAN, size BIGINT, score DOUBLE, inauthenticity DOUBLE,
+    attribution_confidence DOUBLE, signals VARCHAR[], first_seen TIMESTAMP,
+    last_seen TIMESTAMP, n_ties BIGINT, median_strength DOUBLE, median_objects DOUBLE,
+    median_lag_s DOUBLE, coordinated_share DOUBLE, density DOUBLE, n_outside_seeds BIGINT,
+    decision VARCHAR, reasons VARCHAR[], inauthenticity_reasons VARCHAR[],
+    attribution_reasons VARCHAR[], attribution_hints VARCHAR[])"""
+MEMBERS_SQL = """CREATE OR REPLACE TABLE cluster_members (
+    cluster_id BIGINT, actor_id VARCHAR, reported BOOLEAN, role VARCHAR, score DOUBLE,
+    inauthenticity DOUBLE, strength DOUBLE, ties BIGINT, n_actions BIGINT,
+    amplified_by BIGINT, outside BOOLEAN, reasons VARCHAR[],
+    inauthenticity_reasons VARCHAR[])"""
+
+
+def _columns(ddl: str) -> list[str]:
+    body = ddl[ddl.index("(") + 1 : ddl.rindex(")")]
+    return [part.split()[0] for part in body.replace("\n", " ").split(", ") if part.strip()]
+
+
+def _save_clusters(store: Store, clusters: pa.Table | None, actors: pa.Table | None) -> None:
+    """Replace the store's ``clusters`` and ``cluster_members`` with this run's candidates."""
+    e = store.engine
+    with e.transaction():
+        for ddl, table, name in ((CLUSTERS_SQL, clusters, "clusters"),
+                                 (MEMBERS_SQL, actors, "cluster_members")):  # fmt: skip
+            e.execute(ddl)
+            if table is None:
+                continue
+            e.register("cn_rows_in", table.select(_columns(ddl)))
+            try:
+                e.execute(f"INSERT INTO {name} SELECT * FROM cn_rows_in")
+            finally:
+                e.unregister("cn_rows_in")
+
+
+def _write_outputs(store: Store, out_dir: Path) -> list[str]:
+    """accounts.csv, clusters.csv, edges.parquet, evidence.parquet for reported networks."""
+    e = store.engine
+    files = {
+        "accounts.csv": """
+            SELECT m.actor_id AS account_id, m.cluster_id, round(m.score, 4) AS score, m.role,
+                   a.handle, a.platform, a.actor_kind, a.followers,
+                   round(m.inauthenticity, 4) AS inauthenticity, m.ties,
+                   array_to_string(p.partners, ';') AS top_partners,
+                   array_to_string(m.reasons, '; ') AS reasons,
+                   array_to_string(m.inauthenticity_reasons, '; ') AS inauthenticity_reasons
+            FROM cluster_members m
+            LEFT JOIN (SELECT actor_id, any_value(handle) AS handle,
+                              any_value(platform) AS platform,
+                              any_value(actor_kind) AS actor_kind,
+                              any_value(followers) AS followers
+                       FROM actors GROUP BY actor_id) a USING (actor_id)
+            LEFT JOIN (SELECT actor_id, list(partner ORDER BY strength DESC, partner)[1:3]
+                              AS partners
+                       FROM (SELECT f.source AS actor_id, f.target AS partner, f.strength
+                             FROM fused_edges f WHERE f.kept
+                             UNION ALL SELECT f.target, f.source, f.strength
+                             FROM fused_edges f WHERE f.kept)
+                       GROUP BY actor_id) p USING (actor_id)
+            WHERE m.reported
+            ORDER BY m.cluster_id, m.score DESC, m.actor_id""",
+        "clusters.csv": """
+            SELECT cluster_id, size, round(score, 4) AS score,
+                   round(inauthenticity, 4) AS inauthenticity,
+                   round(attribution_confidence, 4) AS attribution_confidence,
+                   array_to_string(attribution_hints, ';') AS attribution_hints,
+                   array_to_string(signals, ';') AS signals, first_seen, last_seen, n_ties,
+                   round(median_strength, 3) AS median_strength, median_objects,
+                   round(median_lag_s, 3) AS median_lag_s,
+                   round(coordinated_share, 4) AS coordinated_share,
+                   round(density, 4) AS density,
+                   array_to_string(reasons, '; ') AS reasons,
+                   array_to_string(inauthenticity_reasons, '; ') AS inauthenticity_reasons,
+                   array_to_string(attribution_reasons, '; ') AS attribution_reasons
+            FROM clusters WHERE reported ORDER BY cluster_id""",
+        "edges.parquet": """
+            SELECT ms.cluster_id, e.source, e.target, e.signal, e.weight, e.n_objects,
+                   e.weight_source, e.weight_target, e.lag_min_s, e.lag_median_s, e.lag_max_s,
+                   e.expected, e.z, e.p_value, e.q_value
+            FROM edges e
+            JOIN cluster_members ms ON ms.actor_id = e.source AND ms.reported
+            JOIN cluster_members mt ON mt.actor_id = e.target AND mt.reported
+                 AND mt.cluster_id = ms.cluster_id
+            ORDER BY ms.cluster_id, e.source, e.target, e.signal""",
+        "evidence.parquet": """
+            SELECT ms.cluster_id, v.signal, v.source, v.target, v.object, v.action_source,
+                   v.action_target, v.lag_s
+            FROM evidence v
+            JOIN cluster_members ms ON ms.actor_id = v.source AND ms.reported
+            JOIN cluster_members mt ON mt.actor_id = v.target AND mt.reported
+                 AND mt.cluster_id = ms.cluster_id
+            ORDER BY ms.cluster_id, v.source, v.target, v.signal, abs(v.lag_s), v.object""",
+    }
+    written = []
+    for name, sql in files.items():
+        path = out_dir / name
+        fmt = "(FORMAT csv, HEADER)" if name.endswith(".csv") else "(FORMAT parquet)"
+        e.execute(f"COPY ({sql}) TO '{_sql_path(path)}' {fmt}")
+        written.append(str(path))
+    return written
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
