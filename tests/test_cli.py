@@ -84,3 +84,5 @@ def test_demo_runs_on_bundled_data(tmp_path: Path) -> None:
     assert "in planted campaigns" in out and "0 rejects" in out
     assert re.search(r"store \S+demo.duckdb: [\d,]+ actions, [\d,]+ actors", out)
     assert "signals in" in out and "co_repost" in out
+    assert "network(s)" in out and "against the planted truth: precision" in out
+    assert (tmp_path / "demo" / "result" / "accounts.csv").exists()

@@ -252,7 +252,7 @@ def formats_cmd() -> None:
 )
 @reports_errors
 def demo_cmd(out_dir: str) -> None:
-    """Run the main job on bundled demo data: simulate the demo scenario, ingest, summarise."""
+    """Run the main job on bundled demo data: simulate the demo scenario, ingest, detect."""
     from coordnet.demo import run_demo
 
     with progress_bars(True) as bars:
@@ -265,6 +265,12 @@ def demo_cmd(out_dir: str) -> None:
     print_ingest_report(report.ingest)
     print_info(report.info)
     print_signal_summary(report.signals, f"signals in {Path(out_dir) / 'demo.duckdb'}")
+    print_networks(report.detect)
+    ev = report.evaluation
+    click.echo(
+        f"against the planted truth: precision {ev.precision:.3f}, recall {ev.recall:.3f}, "
+        f"F1 {ev.f1:.3f}, organic accounts flagged {ev.false_positive_rate:.2%}"
+    )
 
 
 @main.group("signals", invoke_without_command=True)
@@ -493,22 +499,7 @@ def detect_cmd(
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2, default=str))
         return
-    table = Table(title=f"networks in {result.store} ({result.n_actions:,} actions)")
-    for col in ("network", "accounts", "score", "inauthenticity", "behaviours"):
-        table.add_column(col, justify="left" if col == "behaviours" else "right")
-    for net in result.networks:
-        table.add_row(
-            str(net["cluster_id"]),
-            f"{net['size']:,}",
-            f"{net['score']:.2f}",
-            f"{net['inauthenticity']:.2f}",
-            ", ".join(s.replace("_", "-") for s in net["signals"][:4]),
-        )
-    out.print(table)
-    click.echo(
-        f"{result.n_networks} network(s), {result.n_accounts:,} accounts flagged "
-        f"({result.n_candidates} candidate clusters); results in {result.out}"
-    )
+    print_networks(result)
 
 
 @main.command("explain")
@@ -553,6 +544,26 @@ def explain_cmd(account_id: str, store_path: str, as_json: bool) -> None:
         evidence.add_row(row["signal"], escape(row["partner"]), escape(str(row["object"])),
                          f"{row['lag_s']:.1f}")  # fmt: skip
     out.print(evidence)
+
+
+def print_networks(result: Any) -> None:
+    """One row per reported network, then the totals and where the files are."""
+    table = Table(title=f"networks in {result.store} ({result.n_actions:,} actions)")
+    for col in ("network", "accounts", "score", "inauthenticity", "behaviours"):
+        table.add_column(col, justify="left" if col == "behaviours" else "right")
+    for net in result.networks:
+        table.add_row(
+            str(net["cluster_id"]),
+            f"{net['size']:,}",
+            f"{net['score']:.2f}",
+            f"{net['inauthenticity']:.2f}",
+            ", ".join(s.replace("_", "-") for s in net["signals"][:4]),
+        )
+    out.print(table)
+    click.echo(
+        f"{result.n_networks} network(s), {result.n_accounts:,} accounts flagged "
+        f"({result.n_candidates} candidate clusters); results in {result.out}"
+    )
 
 
 def print_signal_summary(summary: list[dict[str, Any]], title: str) -> None:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from coordnet.detect import DetectResult, detect
+from coordnet.evaluate import Evaluation, evaluate
 from coordnet.ingest import IngestReport, ingest
-from coordnet.signals.run import run_signals, run_summary
 from coordnet.simulate import SimulationReport, simulate
 from coordnet.store import StoreInfo, open_store
 
@@ -22,26 +23,36 @@ __all__ = ["DemoReport", "run_demo"]
 
 @dataclass(frozen=True)
 class DemoReport:
-    """What the demo made: the simulated files, the ingest, the store's summary, the signals."""
+    """What the demo made: simulated files, ingest, store summary, detection and its score."""
 
     simulation: SimulationReport
     ingest: IngestReport
     info: StoreInfo
-    #: One dict per signal: its ``stats_`` plus ``signal`` and ``significant`` (q <= 0.05).
-    signals: list[dict[str, Any]]
+    detect: DetectResult
+    #: ``detect``'s result scored against the simulation's ``labels.csv``.
+    evaluation: Evaluation
+
+    @property
+    def signals(self) -> list[dict[str, Any]]:
+        """One dict per signal: its ``stats_`` plus ``signal`` and ``significant``."""
+        return self.detect.signals
 
 
 def run_demo(
     out: str | Path, *, progress: Callable[[str], Callable[[float], None]] | None = None
 ) -> DemoReport:
-    """Simulate ``demo`` into ``out/data``, ingest it into ``out/demo.duckdb``, run every signal."""
+    """Simulate ``demo`` into ``out/data``, ingest it into ``out/demo.duckdb``, then detect
+    networks into ``out/result`` and score them against ``out/data/labels.csv``."""
     folder = Path(out)
     data = folder / "data"
     sim = simulate(data, scenario="demo", progress=progress("simulating") if progress else None)
-    with open_store(folder / "demo.duckdb") as store:
+    store_path = folder / "demo.duckdb"
+    with open_store(store_path) as store:
         files = [data / "tweets.csv", data / "users.csv", data / "sessions.csv"]
         report = ingest(files, store, progress=progress)
         info = store.info()
-        fitted = run_signals(store, progress=progress)
-        signals = [run_summary(f) for f in fitted]
-    return DemoReport(simulation=sim, ingest=report, info=info, signals=signals)
+    result = detect([store_path], folder / "result", progress=progress)
+    evaluation = evaluate(data / "labels.csv", folder / "result")
+    return DemoReport(
+        simulation=sim, ingest=report, info=info, detect=result, evaluation=evaluation
+    )

@@ -34,7 +34,7 @@ from coordnet.network.cluster import ClusterParams, leiden_clusters
 from coordnet.network.decide import DecisionParams, decide
 from coordnet.network.fuse import FusionParams, fuse_edges
 from coordnet.signals._base import Signal
-from coordnet.signals.run import build_signals
+from coordnet.signals.run import build_signals, run_summary
 from coordnet.store import Store, open_store
 
 __all__ = ["DetectConfig", "DetectResult", "detect", "is_store_file", "load_detect_config"]
@@ -67,6 +67,8 @@ class DetectResult:
     n_accounts: int
     files: list[str]
     networks: list[dict[str, Any]]
+    #: One row per signal run (``coordnet.signals.run.run_summary``).
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
 
 def is_store_file(path: str | Path) -> bool:
@@ -148,6 +150,7 @@ def detect(
         if st.engine.scalar("SELECT count(*) FROM actions") == 0:
             raise InputError(f"{st.path}: the store has no actions to analyse")
         _run_signals(st, signals, engine, progress)
+        summaries = [run_summary(s) for s in signals]
         step = progress("networks") if progress else None
         fused = fuse_edges(st, cfg.fusion)
         members = leiden_clusters(fused.filter(pc.field("kept")), cfg.cluster)
@@ -180,6 +183,7 @@ def detect(
             n_accounts=int(st.engine.scalar("SELECT count(*) FROM cluster_members WHERE reported")),
             files=files,
             networks=networks,
+            signals=summaries,
         )
     finally:
         st.close()
