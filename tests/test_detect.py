@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -16,6 +17,8 @@ from coordnet.detect import DetectConfig, detect, is_store_file, load_detect_con
 from coordnet.errors import InputError
 from coordnet.explain import explain
 from coordnet.simulate import simulate
+
+DATA = Path(__file__).parent / "data"
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -89,6 +92,21 @@ def test_store_as_input_gives_the_same_networks(result: Path, tmp_path: Path) ->
         (a["account_id"], a["cluster_id"]) for a in _rows(tmp_path / "again" / "accounts.csv")
     )
     assert before == after
+
+
+def test_reuse_signals_only_redoes_the_networks(result: Path, tmp_path: Path) -> None:
+    store = tmp_path / "copy.duckdb"
+    shutil.copy(result / "store.duckdb", store)
+    code, text = cli("detect", str(store), "--out", str(tmp_path / "strict"), "--reuse-signals",
+                     "--min-score", "0.99", "--no-progress", "--json")  # fmt: skip
+    assert code == 0, text
+    summary = json.loads(text)
+    assert summary["signals"] == []
+    assert summary["n_networks"] <= len(_rows(result / "clusters.csv"))
+    sim_store = tmp_path / "fresh.duckdb"
+    coordnet.ingest([DATA / "io_tweets.csv"], sim_store)
+    code, text = cli("detect", str(sim_store), "--out", str(tmp_path / "o"), "--reuse-signals")
+    assert code == 2 and "never run" in text
 
 
 def test_explain_flagged_and_unflagged(result: Path, sim: Path) -> None:

@@ -447,6 +447,11 @@ def signals_run_cmd(
 @click.option("--min-size", type=int, default=None, help="Smallest network reported.")
 @click.option("--seed", type=int, default=None, help="Leiden seed.")
 @click.option("--min-score", type=float, default=None, help="Coordination score to report.")
+@click.option(
+    "--reuse-signals",
+    is_flag=True,
+    help="Use the signal edges already in the store (try other settings without recomputing).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result summary as JSON.")
 @click.option("--progress/--no-progress", default=True, help="Show progress bars.")
 @reports_errors
@@ -467,6 +472,7 @@ def detect_cmd(
     min_size: int | None,
     seed: int | None,
     min_score: float | None,
+    reuse_signals: bool,
     as_json: bool,
     progress: bool,
 ) -> None:
@@ -494,7 +500,7 @@ def detect_cmd(
     with progress_bars(progress and not as_json) as bars:
         result = detect(
             list(inputs), out_dir, config=cfg, store=store_path, format=fmt, engine=engine,
-            progress=bars,
+            reuse_signals=reuse_signals, progress=bars,
         )  # fmt: skip
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2, default=str))

@@ -37,7 +37,15 @@ from coordnet.signals._base import Signal
 from coordnet.signals.run import build_signals, run_summary
 from coordnet.store import Store, open_store
 
-__all__ = ["DetectConfig", "DetectResult", "detect", "is_store_file", "load_detect_config"]
+__all__ = [
+    "DetectConfig",
+    "DetectResult",
+    "detect",
+    "find_networks",
+    "is_store_file",
+    "load_detect_config",
+    "write_outputs",
+]
 
 ProgressFactory = Callable[[str], Callable[[float], None]]
 
@@ -125,6 +133,7 @@ def detect(
     store: str | Path | None = None,
     format: str | None = None,
     engine: str = "duckdb",
+    reuse_signals: bool = False,
     progress: ProgressFactory | None = None,
 ) -> DetectResult:
     """Find coordinated networks in ``inputs`` and write the outputs to ``out``.
@@ -132,7 +141,8 @@ def detect(
     ``inputs`` are activity files in any supported format, or one existing store. Files are
     ingested into ``store`` (default ``out/store.duckdb``). ``engine`` ``"spark"`` computes
     the signals with a local Spark session (the ``spark`` extra); the rest runs on the
-    store's DuckDB. Raises
+    store's DuckDB. ``reuse_signals`` skips the signals and uses the edges already in the
+    store (to try other fusion, cluster or decision settings quickly). Raises
     :class:`~coordnet.errors.InputError` on bad input or settings.
     """
     cfg = config or DetectConfig()
@@ -149,25 +159,14 @@ def detect(
     try:
         if st.engine.scalar("SELECT count(*) FROM actions") == 0:
             raise InputError(f"{st.path}: the store has no actions to analyse")
-        _run_signals(st, signals, engine, progress)
-        summaries = [run_summary(s) for s in signals]
-        step = progress("networks") if progress else None
-        fused = fuse_edges(st, cfg.fusion)
-        members = leiden_clusters(fused.filter(pc.field("kept")), cfg.cluster)
-        if step:
-            step(30.0)
-        coord = coordination(st, members)
-        # Outside seeds (accounts the cluster amplifies) are assessed with the members.
-        assessed = coord.actors.select(["cluster_id", "actor_id"])
-        inauth = inauthenticity(st, assessed)
-        attrib = attribution(st, assessed)
-        if step:
-            step(80.0)
-        decided = decide(coord, inauth, attrib, cfg.decision)
-        _save_clusters(st, decided.clusters, decided.actors)
-        files = _write_outputs(st, out_dir)
-        if step:
-            step(100.0)
+        summaries: list[dict[str, Any]] = []
+        if reuse_signals:
+            _check_signal_runs(st, signals)
+        else:
+            _run_signals(st, signals, engine, progress)
+            summaries = [run_summary(s) for s in signals]
+        find_networks(st, cfg, progress=progress)
+        files = write_outputs(st, out_dir)
         networks = [
             {k: row[k] for k in ("cluster_id", "size", "score", "inauthenticity", "signals")}
             for row in st.engine.arrow(
@@ -187,6 +186,42 @@ def detect(
         )
     finally:
         st.close()
+
+
+def find_networks(
+    store: Store, config: DetectConfig | None = None, *, progress: ProgressFactory | None = None
+) -> None:
+    """Fuse the store's signal edges, cluster, assess and decide; write ``clusters`` and
+    ``cluster_members`` (every candidate, with ``reported``) to the store."""
+    cfg = config or DetectConfig()
+    step = progress("networks") if progress else None
+    fused = fuse_edges(store, cfg.fusion)
+    members = leiden_clusters(fused.filter(pc.field("kept")), cfg.cluster)
+    if step:
+        step(30.0)
+    coord = coordination(store, members)
+    # Outside seeds (accounts the cluster amplifies) are assessed with the members.
+    assessed = coord.actors.select(["cluster_id", "actor_id"])
+    inauth = inauthenticity(store, assessed)
+    attrib = attribution(store, assessed)
+    if step:
+        step(80.0)
+    decided = decide(coord, inauth, attrib, cfg.decision)
+    _save_clusters(store, decided.clusters, decided.actors)
+    if step:
+        step(100.0)
+
+
+def _check_signal_runs(store: Store, signals: list[Signal]) -> None:
+    """Refuse to reuse signals that were never run on this store."""
+    e = store.engine
+    found = set()
+    if e.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'signal_runs'"):
+        found = {r[0] for r in e.rows("SELECT signal FROM signal_runs")}
+    missing = sorted(s.name for s in signals if s.name not in found)
+    if missing:
+        raise InputError(f"{store.path}: cannot reuse signals never run on this store: "
+                         f"{', '.join(missing)}")  # fmt: skip
 
 
 def _run_signals(
@@ -267,9 +302,12 @@ def _save_clusters(store: Store, clusters: pa.Table | None, actors: pa.Table | N
                 e.unregister("cn_rows_in")
 
 
-def _write_outputs(store: Store, out_dir: Path) -> list[str]:
-    """accounts.csv, clusters.csv, edges.parquet, evidence.parquet for reported networks."""
+def write_outputs(store: Store, out_dir: str | Path) -> list[str]:
+    """Write accounts.csv, clusters.csv, edges.parquet and evidence.parquet for the reported
+    networks in the store (from :func:`find_networks`) into ``out_dir``."""
     e = store.engine
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "accounts.csv": """
             SELECT m.actor_id AS account_id, m.cluster_id, round(m.score, 4) AS score, m.role,
