@@ -154,4 +154,4 @@ def test_config_file_sets_every_stage(tmp_path: Path) -> None:
     cfg_file.write_text("[fusion]\nnope = 1\n")
     with pytest.raises(InputError, match="nope"):
         load_detect_config(cfg_file)
-    assert DetectConfig().fusion.alpha == 0.01
+    assert DetectConfig().fusion.alpha == 0.05
