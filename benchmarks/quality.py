@@ -124,21 +124,25 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="the small demo scenario only")
     ap.add_argument("--weights", default="2,3,5,10", help="peer minimum edge weights to sweep")
+    ap.add_argument("--no-peer", action="store_true", help="coordnet only")
+    ap.add_argument("--split", choices=["tuning", "held-out"], help="one split only")
     args = ap.parse_args()
     from coordnet.evaluate import evaluate
 
-    weights = [int(w) for w in args.weights.split(",")]
-    cases = QUICK if args.quick else CASES
+    weights = [] if args.no_peer else [int(w) for w in args.weights.split(",")]
+    cases = [c for c in (QUICK if args.quick else CASES) if args.split in (None, c.split)]
     header = (f"{'split':<9} {'case':<26} {'detector':<13} {'prec':>6} {'recall':>6} "
-              f"{'F1':>6} {'org.FP%':>8} {'ARI':>6} {'secs':>7}")  # fmt: skip
+              f"{'F1':>6} {'org.FP%':>8} {'ARI':>6} {'minstyle':>8} {'HN nets':>7} "
+              f"{'secs':>7}")  # fmt: skip
     rows = []
+    styles: dict[str, dict[str, str]] = {}
     notes = set()
     for case in cases:
         data = simulate_case(case)
         runs: list[tuple[str, Path | None, float]] = []
         result, secs = run_coordnet(data)
         if result is None:
-            notes.add("coordnet: `coordnet detect` is not available in this version yet")
+            notes.add("coordnet: `coordnet detect` failed or is not available")
         runs.append(("coordnet", result, secs))
         for w in weights:
             peer_result, peer_secs = run_peer(data, w)
@@ -147,15 +151,31 @@ def main() -> None:
             if result is None:
                 rows.append(f"{case.split:<9} {case.name:<26} {name:<13} {'n/a':>6}")
                 continue
-            ev = evaluate(data / "labels.csv", result).as_dict()
+            ev = evaluate(data / "labels.csv", result)
+            d = ev.as_dict()
+            min_style = min((st.recall for st in ev.styles), default=float("nan"))
+            hn_nets = sum(g.n_clusters for g in ev.hard_negatives)
             rows.append(
-                f"{case.split:<9} {case.name:<26} {name:<13} {ev['precision']:>6.3f} "
-                f"{ev['recall']:>6.3f} {ev['f1']:>6.3f} "
-                f"{100 * ev['false_positive_rate']:>8.2f} {ev['adjusted_rand_index']:>6.3f} "
-                f"{secs:>7.1f}"
+                f"{case.split:<9} {case.name:<26} {name:<13} {d['precision']:>6.3f} "
+                f"{d['recall']:>6.3f} {d['f1']:>6.3f} "
+                f"{100 * d['false_positive_rate']:>8.2f} {d['adjusted_rand_index']:>6.3f} "
+                f"{min_style:>8.3f} {hn_nets:>7d} {secs:>7.1f}"
             )
+            if name == "coordnet":
+                for st in ev.styles:
+                    styles.setdefault(st.style, {})[case.name] = f"{st.n_found}/{st.n_members}"
     print(header)
     print("\n".join(rows))
+    if styles:
+        names = [c.name for c in cases]
+        print(f"\ncoordnet: campaign members flagged per style\n{'style':<24}"
+              + "".join(f" {n:>20}" for n in names))  # fmt: skip
+        for style, found in sorted(styles.items()):
+            print(f"{style:<24}" + "".join(f" {found.get(n, '-'):>20}" for n in names))
+    print(
+        "minstyle: lowest recall over campaign styles; HN nets: hard-negative groups "
+        "(breaking news, fans, movements, ...) reported as a network"
+    )
     for note in sorted(notes):
         print(f"note: {note}")
 
