@@ -448,6 +448,12 @@ def signals_run_cmd(
 @click.option("--seed", type=int, default=None, help="Leiden seed.")
 @click.option("--min-score", type=float, default=None, help="Coordination score to report.")
 @click.option(
+    "--min-inauthenticity",
+    type=float,
+    default=None,
+    help="Inauthenticity a network needs (0 for archives whose accounts are all known fakes).",
+)
+@click.option(
     "--reuse-signals",
     is_flag=True,
     help="Use the signal edges already in the store (try other settings without recomputing).",
@@ -472,6 +478,7 @@ def detect_cmd(
     min_size: int | None,
     seed: int | None,
     min_score: float | None,
+    min_inauthenticity: float | None,
     reuse_signals: bool,
     as_json: bool,
     progress: bool,
@@ -487,15 +494,14 @@ def detect_cmd(
     fusion: dict[str, Any] = {"alpha": alpha, "min_objects": min_objects,
                               "min_signals": min_signals}  # fmt: skip
     cluster: dict[str, Any] = {"min_size": min_size, "seed": seed}
+    decision: dict[str, Any] = {"min_score": min_score, "min_inauthenticity": min_inauthenticity}
     cfg = replace(
         cfg,
         signal_common=common,
         signal_params=per,
         fusion=replace(cfg.fusion, **{k: v for k, v in fusion.items() if v is not None}),
         cluster=replace(cfg.cluster, **{k: v for k, v in cluster.items() if v is not None}),
-        decision=replace(cfg.decision, min_score=min_score)
-        if min_score is not None
-        else cfg.decision,
+        decision=replace(cfg.decision, **{k: v for k, v in decision.items() if v is not None}),
     )
     with progress_bars(progress and not as_json) as bars:
         result = detect(
