@@ -12,6 +12,8 @@ import pyarrow as pa
 import pytest
 
 import coordnet
+from coordnet.assess import _inauthenticity_thresholds as thresholds
+from coordnet.assess import inauthenticity as inauthenticity_module
 from coordnet.assess.inauthenticity import ALPHA, FAMILIES, Inauthenticity, inauthenticity
 from coordnet.errors import InputError
 from coordnet.simulate.run import simulate
@@ -172,6 +174,49 @@ def test_same_result_whatever_the_row_order_and_no_tables_left(
     assert not store.engine.rows("SELECT view_name FROM duckdb_views() WHERE NOT internal")
 
 
+def shuffle_unordered_results(engine: Any, monkeypatch: pytest.MonkeyPatch, seed: int) -> list[str]:
+    """Return the rows of every query without a final ORDER BY in a random order, as DuckDB
+    may do for a parallel GROUP BY depending on thread scheduling; the list returned fills
+    with the queries shuffled."""
+    rng = random.Random(seed)
+    shuffled: list[str] = []
+    rows, arrow = engine.rows, engine.arrow
+
+    def ordered(sql: str) -> bool:  # an ORDER BY after the last FROM sorts the result
+        if sql.upper().rfind("ORDER BY") > sql.upper().rfind("FROM"):
+            return True
+        shuffled.append(sql)
+        return False
+
+    def shuffled_rows(sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        out = rows(sql, params)
+        return out if ordered(sql) else rng.sample(out, len(out))
+
+    def shuffled_arrow(sql: str, params: Any = None) -> pa.Table:
+        out = arrow(sql, params)
+        return out if ordered(sql) else out.take(rng.sample(range(out.num_rows), out.num_rows))
+
+    monkeypatch.setattr(engine, "rows", shuffled_rows)
+    monkeypatch.setattr(engine, "arrow", shuffled_arrow)
+    return shuffled
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sql_row_order_does_not_matter(
+    simulated: tuple[Store, dict[str, Any]],
+    assessed: Inauthenticity,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+) -> None:
+    """Unsorted results (densest windows, shared values, client actions) are read by cluster:
+    their order changes nothing."""
+    store, info = simulated
+    shuffled = shuffle_unordered_results(store.engine, monkeypatch, seed)
+    again = inauthenticity(store, members_table(info["clusters"]))
+    assert again.actors.equals(assessed.actors) and again.clusters.equals(assessed.clusters)
+    assert len(shuffled) >= 6  # the densest windows, four shared values, client actions
+
+
 # -- hand-made stores ---------------------------------------------------------------------------
 SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "be", "da", "go", "pu")
 CLIENTS = ("Twitter for iPhone", "Twitter for Android", "Twitter Web App")
@@ -258,6 +303,43 @@ def test_counter_handles_reused_profile_and_one_client_are_found(tmp_path: Path)
     assert actor["top_client"] == "BotMaker"
 
 
+def insert_actors(store: Store, rows: list[tuple[str, str, int]]) -> None:
+    """(actor_id, handle, followers) rows, all of one platform and one source file."""
+    for actor_id, handle, followers in rows:
+        store.engine.execute(
+            "INSERT INTO actors (actor_id, platform, handle, followers, source_file) "
+            "VALUES (?, 'twitter', ?, ?, 'users.csv')",
+            [actor_id, handle, followers],
+        )
+
+
+@pytest.mark.parametrize("swapped", [False, True])
+@pytest.mark.parametrize("backwards", [False, True])
+def test_ties_do_not_depend_on_the_order_of_rows(swapped: bool, backwards: bool) -> None:
+    """Handles alike but for case (news_0001, News_0001) and two profiles of one actor in one
+    file: the counter span and the profile used are chosen by value, not by row order."""
+    pairs = [("news_0001", "News_0001"), ("news_0003", "News_0003")]
+    if swapped:
+        pairs = [(b, a) for a, b in pairs]
+    counters = [("c0", pairs[0][0], 5), ("c1", pairs[0][1], 5), ("c2", "news_0002", 5),
+                ("c3", pairs[1][0], 5), ("c4", pairs[1][1], 5)]  # fmt: skip
+    profiles = [("x", "maria", 5000), ("x", "anna48213957", 3)]
+    rows = counters + profiles
+    members = ["c0", "c1", "c2", "c3", "c4", "x"]
+    if backwards:
+        rows, members = rows[::-1], members[::-1]
+    with coordnet.open_store() as store:
+        insert_actors(store, rows)
+        result = inauthenticity(store, members_table({1: members}))
+    cluster = result.clusters.to_pylist()[0]
+    # by (number, handle): upper case sorts first
+    assert (cluster["counter_first_handle"], cluster["counter_last_handle"]) == (
+        "News_0001", "news_0003",
+    )  # fmt: skip
+    x = next(r for r in result.actors.to_pylist() if r["actor_id"] == "x")
+    assert (x["handle"], x["followers"], x["handle_pattern"]) == ("anna48213957", 3, "name_digits")
+
+
 def test_a_trait_the_whole_store_shares_is_not_unusual(tmp_path: Path) -> None:
     """Calibration: a store of nothing but the planted accounts has nothing to compare."""
     with handmade_store(tmp_path, n_background=0) as store:
@@ -335,6 +417,17 @@ def test_one_member_cluster_and_no_members(store: Store, tmp_path: Path) -> None
 def test_bad_members(store: Store, members: Any, message: str) -> None:
     with pytest.raises(InputError, match=message):
         inauthenticity(store, members)
+
+
+# -- the public surface -------------------------------------------------------------------------
+def test_thresholds_stay_importable_from_inauthenticity() -> None:
+    """The thresholds live in their own module; the docstring that explains them, and their
+    names, stay in coordnet.assess.inauthenticity."""
+    assert all(hasattr(inauthenticity_module, name) for name in inauthenticity_module.__all__)
+    for name in thresholds.__all__:
+        assert name in inauthenticity_module.__all__, name
+        assert getattr(inauthenticity_module, name) is getattr(thresholds, name), name
+    assert inauthenticity_module.inauthenticity is inauthenticity
 
 
 # -- real data ----------------------------------------------------------------------------------

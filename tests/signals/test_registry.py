@@ -17,7 +17,8 @@ from coordnet.store import Store
 
 def test_names_and_lookup() -> None:
     assert set(SIGNALS) == {
-        "co_repost", "co_link", "co_domain", "co_text", "co_hashtag", "co_reply", "co_mention",
+        "co_repost", "co_repost_slow", "co_link", "co_domain", "co_text", "co_hashtag",
+        "co_reply", "co_mention",
         "hashtag_sequence", "creation_burst", "synchrony", "shared_infrastructure",
         "near_duplicate_text",
     }  # fmt: skip

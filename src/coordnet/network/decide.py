@@ -11,8 +11,10 @@ candidate cluster is reported when
   reaches ``min_inauthenticity`` or attribution found a sign of deception
   (:data:`DECEPTION_HINTS`: profiles claiming places where the accounts sleep, shared IPs or
   devices, VPN exits, office-shift schedules), or
-* its coordination score alone reaches ``strong_score`` (a lockstep ring with dozens of
-  shared objects per tie needs no further sign).
+* ``strong_score`` is set and its coordination score alone reaches it. It is off by
+  default: however strong, coordination alone is what a fan community does. Measured on the
+  four-week ``slow_burn`` scenario (held out), both fan communities scored 0.86 and would
+  have been reported at the 0.85 first tried here.
 
 A member of a reported cluster is reported when its own coordination score reaches
 ``min_actor_score`` (outside seeds: accounts the network amplifies, see
@@ -42,7 +44,7 @@ class DecisionParams:
     """Thresholds of the reporting rule (module docstring)."""
 
     min_score: float = 0.2
-    strong_score: float = 0.85
+    strong_score: float | None = None
     min_inauthenticity: float = 0.3
     min_actor_score: float = 0.05
 
@@ -50,6 +52,8 @@ class DecisionParams:
         """Raise :class:`InputError` naming the first threshold outside [0, 1]."""
         for name in ("min_score", "strong_score", "min_inauthenticity", "min_actor_score"):
             value = getattr(self, name)
+            if name == "strong_score" and value is None:
+                continue
             if not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise InputError(f"decision {name} must be a number in [0, 1], not {value!r}")
 
@@ -111,7 +115,7 @@ def _rule(row: dict[str, Any], p: DecisionParams) -> tuple[bool, str]:
     deception = [h for h in row["attribution_hints"] if h in DECEPTION_HINTS]
     figures = (f"coordination {score:.2f}, inauthenticity {ina:.2f}, deception hints: "
                f"{', '.join(deception) or 'none'}")  # fmt: skip
-    if score >= p.strong_score:
+    if p.strong_score is not None and score >= p.strong_score:
         return True, f"reported: coordination {score:.2f} >= {p.strong_score} ({figures})"
     if score < p.min_score:
         return False, f"not reported: coordination {score:.2f} < {p.min_score} ({figures})"

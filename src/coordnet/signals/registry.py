@@ -10,6 +10,7 @@ from coordnet.signals.co_link import CoLink
 from coordnet.signals.co_mention import CoMention
 from coordnet.signals.co_reply import CoReply
 from coordnet.signals.co_repost import CoRepost
+from coordnet.signals.co_repost_slow import CoRepostSlow
 from coordnet.signals.co_text import CoText
 from coordnet.signals.creation_burst import CreationBurst
 from coordnet.signals.hashtag_sequence import HashtagSequence
@@ -24,6 +25,7 @@ SIGNALS: dict[str, type[Signal]] = {
     cls.name: cls
     for cls in (
         CoRepost,
+        CoRepostSlow,
         CoLink,
         CoDomain,
         CoText,
