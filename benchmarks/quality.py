@@ -57,6 +57,8 @@ CASES: tuple[Case, ...] = (
     Case("default", 101, "held-out"),
     Case("default", 102, "held-out", accounts=10_000),
     Case("hard_negatives", 103, "held-out"),
+    Case("camouflage", 202, "held-out"),
+    Case("slow_burn", 202, "held-out"),
 )
 QUICK: tuple[Case, ...] = (Case("demo", 1, "tuning"), Case("demo", 101, "held-out"))
 

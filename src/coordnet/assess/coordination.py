@@ -50,6 +50,7 @@ LAG_SCALE_S = 120.0
 ACTOR_SCALE = 20.0
 SIGNAL_WORDS = {
     "co_repost": "reposted the same posts",
+    "co_repost_slow": "reposted the same posts within the hour",
     "co_link": "shared the same links",
     "co_domain": "linked to the same sites",
     "co_text": "posted identical text",
