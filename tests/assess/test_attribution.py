@@ -26,6 +26,8 @@ from coordnet.errors import InputError
 from coordnet.simulate.run import simulate
 from coordnet.store import Store
 
+from .row_order import shuffle_unordered_results
+
 ORGANIC, ORGANIC_2, SINGLE = 100, 101, 102
 
 
@@ -171,27 +173,6 @@ def test_member_order_does_not_matter(sim: Sim, result: Attribution) -> None:
     again = attribution(sim.store, shuffled, domain_list=listed_outlet(sim))
     assert again.clusters.equals(result.clusters)
     assert again.actors.sort_by("actor_id").equals(result.actors.sort_by("actor_id"))
-
-
-def shuffle_unordered_results(engine: Any, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
-    """Return the rows of every query without a final ORDER BY in a random order, as DuckDB
-    may do for a parallel GROUP BY depending on thread scheduling."""
-    rng = random.Random(seed)
-    rows, arrow = engine.rows, engine.arrow
-
-    def ordered(sql: str) -> bool:  # an ORDER BY after the last FROM sorts the result
-        return sql.upper().rfind("ORDER BY") > sql.upper().rfind("FROM")
-
-    def shuffled_rows(sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        out = rows(sql, params)
-        return out if ordered(sql) else rng.sample(out, len(out))
-
-    def shuffled_arrow(sql: str, params: Any = None) -> pa.Table:
-        out = arrow(sql, params)
-        return out if ordered(sql) else out.take(rng.sample(range(out.num_rows), out.num_rows))
-
-    monkeypatch.setattr(engine, "rows", shuffled_rows)
-    monkeypatch.setattr(engine, "arrow", shuffled_arrow)
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -19,6 +19,8 @@ from coordnet.errors import InputError
 from coordnet.simulate.run import simulate
 from coordnet.store import Store
 
+from .row_order import shuffle_unordered_results
+
 ORGANIC_SETS = 4  # random sets of 30 organic accounts, clusters 100, 101, ...
 SET_SIZE = 30
 
@@ -172,33 +174,6 @@ def test_same_result_whatever_the_row_order_and_no_tables_left(
     assert again.clusters.equals(assessed.clusters)
     assert store.engine.rows("SELECT table_name FROM duckdb_tables() ORDER BY 1") == before
     assert not store.engine.rows("SELECT view_name FROM duckdb_views() WHERE NOT internal")
-
-
-def shuffle_unordered_results(engine: Any, monkeypatch: pytest.MonkeyPatch, seed: int) -> list[str]:
-    """Return the rows of every query without a final ORDER BY in a random order, as DuckDB
-    may do for a parallel GROUP BY depending on thread scheduling; the list returned fills
-    with the queries shuffled."""
-    rng = random.Random(seed)
-    shuffled: list[str] = []
-    rows, arrow = engine.rows, engine.arrow
-
-    def ordered(sql: str) -> bool:  # an ORDER BY after the last FROM sorts the result
-        if sql.upper().rfind("ORDER BY") > sql.upper().rfind("FROM"):
-            return True
-        shuffled.append(sql)
-        return False
-
-    def shuffled_rows(sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        out = rows(sql, params)
-        return out if ordered(sql) else rng.sample(out, len(out))
-
-    def shuffled_arrow(sql: str, params: Any = None) -> pa.Table:
-        out = arrow(sql, params)
-        return out if ordered(sql) else out.take(rng.sample(range(out.num_rows), out.num_rows))
-
-    monkeypatch.setattr(engine, "rows", shuffled_rows)
-    monkeypatch.setattr(engine, "arrow", shuffled_arrow)
-    return shuffled
 
 
 @pytest.mark.parametrize("seed", [0, 1])
