@@ -104,6 +104,10 @@ class Signal(ABC):
         """SQL giving one row per (action, object): platform, actor_id, action_id, object, ms
         (the action's time in Unix milliseconds), over the store tables."""
 
+    def _pairing_rows_sql(self) -> str:
+        """What ``fit`` pairs: the object rows (mix-ins such as the crowd guard filter them)."""
+        return self._objects_sql()
+
     def _prepare(self, engine: SqlEngine) -> None:  # noqa: B027 - optional hook
         """Create temporary tables that :meth:`_objects_sql` reads (none by default)."""
 
@@ -134,7 +138,7 @@ class Signal(ABC):
         run = engine or store.engine
         step = progress(f"{self.name}") if progress else None
         self._prepare(run)
-        run.execute(raw_statement(self._objects_sql()))
+        run.execute(raw_statement(self._pairing_rows_sql()))
         self.window_ = self._resolve_window(run)
         statements = edge_statements(self.window_, self.min_shared, self.max_evidence)
         for i, sql in enumerate(statements):

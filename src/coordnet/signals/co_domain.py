@@ -15,11 +15,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from coordnet.signals._base import Signal
+from coordnet.signals.crowd import CrowdGuard
 
 __all__ = ["CoDomain"]
 
 
-class CoDomain(Signal):
+class CoDomain(CrowdGuard, Signal):
     """Actors linking to the same domain within ``window`` seconds of each other."""
 
     name: ClassVar[str] = "co_domain"

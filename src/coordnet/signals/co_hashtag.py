@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from coordnet.signals._base import Signal
+from coordnet.signals.crowd import CrowdGuard
 
 __all__ = ["CoHashtag"]
 
 
-class CoHashtag(Signal):
+class CoHashtag(CrowdGuard, Signal):
     """Actors using the same hashtag within ``window`` seconds of each other."""
 
     name: ClassVar[str] = "co_hashtag"

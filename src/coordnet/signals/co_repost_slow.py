@@ -20,11 +20,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from coordnet.signals.co_repost import CoRepost
+from coordnet.signals.crowd import CrowdGuard
 
 __all__ = ["CoRepostSlow"]
 
 
-class CoRepostSlow(CoRepost):
+class CoRepostSlow(CrowdGuard, CoRepost):
     """Actors reposting the same post within an hour (``window``) of each other.
 
     >>> CoRepostSlow().window
