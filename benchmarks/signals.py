@@ -8,7 +8,8 @@ coordnet and in the peer's CSV layout, with identical times.
   minutes) and ``uniform`` (5 M retweets, uniform popularity): the peer
   (coordination-network-toolkit from PyPI in its own venv under benchmarks/_work/:
   ``preprocess``, then ``compute co_retweet`` at a 60 s window on ``--peer-cpus`` processes)
-  and coordnet (``coordnet.ingest`` into a file store, then ``CoRepost(window=60).fit``),
+  and coordnet (``coordnet.ingest`` into a file store, then
+  ``CoRepost(window=60, max_actors=None).fit``: no crowd guard, as the peer has none),
   each step timed in a fresh process; then the peer's directed weights are compared with
   coordnet's ``weight_source`` / ``weight_target``, pair by pair.
 * ``mixed`` (10 M actions: posts with hashtags, URLs, mentions and repeated slogans, replies
@@ -352,7 +353,7 @@ def run_co_repost(runner: Runner, case: str, data: Path, meta: dict, peer_cpus: 
         fit = (
             runner.step(f"{case}: coordnet co_repost",
                         [sys.executable, "-c", RUN_FIT, "co_repost", str(store), str(ours_pq),
-                         json.dumps({"window": WINDOW})])
+                         json.dumps({"window": WINDOW, "max_actors": None})])
             if ing.ok else None
         )  # fmt: skip
         diff: dict[str, int] | None = None

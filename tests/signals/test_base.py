@@ -81,4 +81,6 @@ def test_parameters_are_validated() -> None:
     for bad in ({"window": -1}, {"window": "soon"}, {"max_evidence": 0}, {"min_shared": True}):
         with pytest.raises(InputError, match="co_repost: "):
             CoRepost(**bad)._validate()
-    assert CoRepost(window=5).get_params() == {"window": 5, "min_shared": 1, "max_evidence": 20}
+    assert CoRepost(window=5).get_params() == {
+        "window": 5, "min_shared": 1, "max_evidence": 20, "max_actors": 1000
+    }  # fmt: skip

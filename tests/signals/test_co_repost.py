@@ -82,4 +82,4 @@ def test_same_edges_and_weights_as_coordination_network_toolkit(
     coordnet.ingest([tmp_path / "tweets.csv"], store)
     peer = peer_network(store, tmp_path, "co_retweet", 60)
     assert len(peer) > 100
-    assert directed(CoRepost(window=60).fit(store).edges_.to_pylist()) == peer
+    assert directed(CoRepost(window=60, max_actors=None).fit(store).edges_.to_pylist()) == peer

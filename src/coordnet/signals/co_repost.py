@@ -11,22 +11,26 @@ directed counts equal coordination-network-toolkit's co_retweet weights (see
 ``coordnet.signals._base``). Evidence rows name the post and both reposts with the lag.
 
 Cost: a join on the reposted post, then a time filter: pairs generated grow with the square
-of a post's reposts within the window (viral posts dominate).
+of a post's reposts within the window (viral posts dominate). Posts reposted by more than
+``max_actors`` (1,000) accounts are skipped and listed in ``skipped_``
+(:mod:`coordnet.signals.crowd`); ``max_actors=None`` keeps them, as the peer does. Measured on
+the simulated default platform at 100,000 accounts (1.15 M actions): the estimated window
+was 730 s and the unguarded pairing generated 195 M candidate pairs.
 
 False positives: breaking news and fan communities repost the same posts within minutes;
-popularity weighting and a null model (to come) discount them.
+popularity weighting, the null model and the crowd guard discount them.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from coordnet.signals._base import Signal
+from coordnet.signals.crowd import CrowdGuard
 
 __all__ = ["CoRepost"]
 
 
-class CoRepost(Signal):
+class CoRepost(CrowdGuard):
     """Actors reposting the same post within ``window`` seconds of each other.
 
     >>> import coordnet

@@ -20,12 +20,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from coordnet.signals.co_repost import CoRepost
-from coordnet.signals.crowd import CrowdGuard
 
 __all__ = ["CoRepostSlow"]
 
 
-class CoRepostSlow(CrowdGuard, CoRepost):
+class CoRepostSlow(CoRepost):
     """Actors reposting the same post within an hour (``window``) of each other.
 
     >>> CoRepostSlow().window
