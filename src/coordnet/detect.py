@@ -227,8 +227,6 @@ def _check_signal_runs(store: Store, signals: list[Signal]) -> None:
 def _run_signals(
     store: Store, signals: list[Signal], engine: str, progress: ProgressFactory | None
 ) -> None:
-    if engine not in ("duckdb", "spark"):
-        raise InputError(f"unknown engine {engine!r}; choose duckdb or spark")
     if engine == "duckdb":
         for signal in signals:
             signal.fit(store, progress=progress)

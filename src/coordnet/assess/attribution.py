@@ -98,6 +98,7 @@ from coordnet.assess._attribution_run import (
     AttributionRun,
 )
 from coordnet.assess._attribution_sessions import assess_sessions
+from coordnet.assess.members import validate_members
 from coordnet.assess.random_sets import ALPHA, N_RANDOM_SETS
 from coordnet.assess.reference_data import load_places, load_state_media_domains
 from coordnet.assess.timezone import (
@@ -108,7 +109,6 @@ from coordnet.assess.timezone import (
     UtcOffsetFit,
     infer_utc_offset,
 )
-from coordnet.errors import InputError
 from coordnet.store import Store
 
 __all__ = [
@@ -229,7 +229,7 @@ def attribution(
     ...     attribution(store, empty).clusters.num_rows
     0
     """
-    table = _validate_members(members)
+    table = validate_members(members)
     listed = listed_domains_table(domain_list)
     if table.num_rows == 0:
         return Attribution(ACTOR_SCHEMA.empty_table(), CLUSTER_SCHEMA.empty_table())
@@ -249,38 +249,6 @@ def attribution(
         return _tables(run)
     finally:
         run.cleanup()
-
-
-def _validate_members(members: pa.Table) -> pa.Table:
-    if not isinstance(members, pa.Table):
-        raise InputError(f"members must be a pyarrow.Table, got {type(members).__name__}")
-    missing = [c for c in ("cluster_id", "actor_id") if c not in members.column_names]
-    if missing:
-        raise InputError(
-            f"members lacks column(s) {', '.join(missing)}; it needs cluster_id (int64) and "
-            f"actor_id (string), has {', '.join(members.column_names) or 'none'}"
-        )
-    try:
-        table = pa.table(
-            {
-                "cluster_id": members["cluster_id"].cast(pa.int64()),
-                "actor_id": members["actor_id"].cast(pa.string()),
-            }
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise InputError(f"members: cluster_id must be integers, actor_id strings: {exc}") from exc
-    if table["cluster_id"].null_count or table["actor_id"].null_count:
-        raise InputError("members: cluster_id and actor_id must not be null")
-    pairs = set(zip(table["actor_id"].to_pylist(), table["cluster_id"].to_pylist(), strict=True))
-    seen: dict[str, int] = {}
-    for actor, cluster in sorted(pairs):
-        if actor in seen:
-            raise InputError(
-                f"members: actor {actor!r} is in clusters {seen[actor]} and {cluster}; "
-                "an account may belong to one cluster only"
-            )
-        seen[actor] = cluster
-    return table
 
 
 def _noisy_or(weights: list[float]) -> float:

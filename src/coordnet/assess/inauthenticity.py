@@ -118,7 +118,7 @@ from coordnet.assess._inauthenticity_thresholds import (
     SIMILAR_FOLLOWERS,
     WINDOW_HOURS,
 )
-from coordnet.errors import InputError
+from coordnet.assess.members import validate_members
 from coordnet.store import Store
 
 # the thresholds stay importable from here, where the docstring explains them
@@ -177,7 +177,7 @@ def inauthenticity(store: Store, members: pa.Table, *, seed: int = 0) -> Inauthe
 
     Cost: one pass over ``actions`` and one over ``actors`` (see the module docstring).
     """
-    table = _validated(members)
+    table = validate_members(members)
     with Session(store) as session:
         session.load_members(table)
         pop = session.population()
@@ -186,27 +186,3 @@ def inauthenticity(store: Store, members: pa.Table, *, seed: int = 0) -> Inauthe
     return Inauthenticity(
         actors=actor_table(member_rows, pop), clusters=cluster_table(cluster_rows, pop)
     )
-
-
-def _validated(members: pa.Table) -> pa.Table:
-    """``members`` as (cluster_id int64, actor_id string), or an InputError naming the fix."""
-    if not isinstance(members, pa.Table):
-        raise InputError(
-            "members must be a pyarrow.Table with columns cluster_id and actor_id, "
-            f"not {type(members).__name__}"
-        )
-    missing = [c for c in ("cluster_id", "actor_id") if c not in members.column_names]
-    if missing:
-        raise InputError(
-            f"members lacks column(s) {', '.join(missing)}; it has "
-            f"{', '.join(members.column_names) or 'no columns'}"
-        )
-    try:
-        cluster_id = members.column("cluster_id").cast(pa.int64())
-        actor_id = members.column("actor_id").cast(pa.string())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise InputError(f"members: cluster_id must be integers, actor_id strings: {exc}") from exc
-    for name, col in (("cluster_id", cluster_id), ("actor_id", actor_id)):
-        if col.null_count:
-            raise InputError(f"members: {col.null_count} row(s) have no {name}; drop them first")
-    return pa.table({"cluster_id": cluster_id, "actor_id": actor_id})
