@@ -98,7 +98,8 @@ def test_reuse_signals_only_redoes_the_networks(result: Path, tmp_path: Path) ->
     store = tmp_path / "copy.duckdb"
     shutil.copy(result / "store.duckdb", store)
     code, text = cli("detect", str(store), "--out", str(tmp_path / "strict"), "--reuse-signals",
-                     "--min-score", "0.99", "--no-progress", "--json")  # fmt: skip
+                     "--min-score", "0.99", "--memory-limit", "2GB", "--no-progress",
+                     "--json")  # fmt: skip
     assert code == 0, text
     summary = json.loads(text)
     assert summary["signals"] == []
@@ -107,6 +108,8 @@ def test_reuse_signals_only_redoes_the_networks(result: Path, tmp_path: Path) ->
     coordnet.ingest([DATA / "io_tweets.csv"], sim_store)
     code, text = cli("detect", str(sim_store), "--out", str(tmp_path / "o"), "--reuse-signals")
     assert code == 2 and "never run" in text
+    code, text = cli("detect", str(store), "--out", str(tmp_path / "o"), "--memory-limit", "lots")
+    assert code == 2 and "not a size" in text
 
 
 def test_explain_flagged_and_unflagged(result: Path, sim: Path) -> None:

@@ -454,6 +454,12 @@ def signals_run_cmd(
     help="Inauthenticity a network needs (0 for archives whose accounts are all known fakes).",
 )
 @click.option(
+    "--memory-limit",
+    default=None,
+    metavar="SIZE",
+    help="Cap DuckDB's memory, e.g. 8GB (it spills to disk beyond; default: 80% of RAM).",
+)
+@click.option(
     "--reuse-signals",
     is_flag=True,
     help="Use the signal edges already in the store (try other settings without recomputing).",
@@ -479,6 +485,7 @@ def detect_cmd(
     seed: int | None,
     min_score: float | None,
     min_inauthenticity: float | None,
+    memory_limit: str | None,
     reuse_signals: bool,
     as_json: bool,
     progress: bool,
@@ -506,7 +513,7 @@ def detect_cmd(
     with progress_bars(progress and not as_json) as bars:
         result = detect(
             list(inputs), out_dir, config=cfg, store=store_path, format=fmt, engine=engine,
-            reuse_signals=reuse_signals, progress=bars,
+            reuse_signals=reuse_signals, memory_limit=memory_limit, progress=bars,
         )  # fmt: skip
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2, default=str))

@@ -134,6 +134,7 @@ def detect(
     format: str | None = None,
     engine: str = "duckdb",
     reuse_signals: bool = False,
+    memory_limit: str | None = None,
     progress: ProgressFactory | None = None,
 ) -> DetectResult:
     """Find coordinated networks in ``inputs`` and write the outputs to ``out``.
@@ -142,7 +143,8 @@ def detect(
     ingested into ``store`` (default ``out/store.duckdb``). ``engine`` ``"spark"`` computes
     the signals with a local Spark session (the ``spark`` extra); the rest runs on the
     store's DuckDB. ``reuse_signals`` skips the signals and uses the edges already in the
-    store (to try other fusion, cluster or decision settings quickly). Raises
+    store (to try other fusion, cluster or decision settings quickly). ``memory_limit``
+    caps DuckDB's memory (e.g. ``"8GB"``; it spills to disk beyond). Raises
     :class:`~coordnet.errors.InputError` on bad input or settings.
     """
     cfg = config or DetectConfig()
@@ -155,7 +157,7 @@ def detect(
         raise InputError("detect needs at least one input file or store")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    st = _open_input(inputs, store, out_dir, format, progress)
+    st = _open_input(inputs, store, out_dir, format, progress, memory_limit)
     try:
         if st.engine.scalar("SELECT count(*) FROM actions") == 0:
             raise InputError(f"{st.path}: the store has no actions to analyse")
@@ -244,6 +246,7 @@ def _open_input(
     out_dir: Path,
     format: str | None,
     progress: ProgressFactory | None,
+    memory_limit: str | None = None,
 ) -> Store:
     paths = [Path(p) for p in inputs]
     for p in paths:
@@ -255,8 +258,8 @@ def _open_input(
             raise InputError(f"{stores[0]}: give either one store or activity files, not both")
         if store is not None and Path(store).resolve() != stores[0].resolve():
             raise InputError("--store cannot be combined with a store as input")
-        return open_store(stores[0])
-    st = open_store(store or out_dir / "store.duckdb")
+        return open_store(stores[0], memory_limit=memory_limit)
+    st = open_store(store or out_dir / "store.duckdb", memory_limit=memory_limit)
     try:
         ingest(paths, st, format=format, progress=progress)
     except BaseException:

@@ -198,8 +198,16 @@ class Store:
         self.close()
 
 
-def open_store(path: str | Path = ":memory:", *, threads: int | None = None) -> Store:
+def open_store(
+    path: str | Path = ":memory:",
+    *,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> Store:
     """Open (creating if needed) the canonical store at ``path``; ``":memory:"`` for tests.
+
+    ``memory_limit`` (DuckDB's, e.g. ``"8GB"``) caps the memory the store's engine uses;
+    beyond it DuckDB spills to disk. By default DuckDB takes up to 80 % of the machine's RAM.
 
     >>> with open_store() as store:
     ...     store.info().n_actions
@@ -207,4 +215,4 @@ def open_store(path: str | Path = ":memory:", *, threads: int | None = None) -> 
     """
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return Store(DuckDBEngine(path, threads=threads))
+    return Store(DuckDBEngine(path, threads=threads, memory_limit=memory_limit))

@@ -7,6 +7,7 @@ block in a transaction. Third-party errors are wrapped at this seam into coordne
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,9 @@ import pyarrow as pa
 from coordnet.errors import InputError, StoreError
 
 __all__ = ["DuckDBEngine", "EngineInputError"]
+
+#: A DuckDB memory size: a number and a unit.
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 ProgressCallback = Callable[[float], None]
 
@@ -60,6 +64,11 @@ class DuckDBEngine:
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
+            if not _MEMORY.fullmatch(str(memory_limit)):
+                self.con.close()
+                raise InputError(
+                    f"memory limit {memory_limit!r} is not a size such as 8GB or 512MB"
+                )
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
 
     # -- running SQL -------------------------------------------------------------------------
