@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,9 +14,16 @@ from click.testing import CliRunner
 
 import coordnet
 from coordnet.cli import main
-from coordnet.detect import DetectConfig, detect, is_store_file, load_detect_config
+from coordnet.detect import (
+    DetectConfig,
+    detect,
+    find_networks,
+    is_store_file,
+    load_detect_config,
+)
 from coordnet.errors import InputError
 from coordnet.explain import explain
+from coordnet.network import FusionParams
 from coordnet.simulate import simulate
 
 DATA = Path(__file__).parent / "data"
@@ -158,3 +166,28 @@ def test_config_file_sets_every_stage(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="nope"):
         load_detect_config(cfg_file)
     assert DetectConfig().fusion.alpha == 0.05
+
+
+def test_interrupted_network_stage_keeps_the_previous_results(result: Path, tmp_path: Path) -> None:
+    store_path = tmp_path / "copy.duckdb"
+    shutil.copy(result / "store.duckdb", store_path)
+    tables = ("fused_edges", "clusters", "cluster_members")
+
+    def snapshot(store: coordnet.Store) -> list[list[tuple[object, ...]]]:
+        return [store.engine.rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables]
+
+    def interrupt_at_30(label: str) -> Callable[[float], None]:
+        def report(percent: float) -> None:
+            if percent >= 30:
+                raise KeyboardInterrupt
+
+        return report
+
+    with coordnet.open_store(store_path) as store:
+        before = snapshot(store)
+        strict = DetectConfig(fusion=FusionParams(alpha=0.0001))
+        with pytest.raises(KeyboardInterrupt):
+            find_networks(store, strict, progress=interrupt_at_30)
+        assert snapshot(store) == before
+        find_networks(store, strict)
+        assert snapshot(store)[0] != before[0]

@@ -193,23 +193,26 @@ def detect(
 def find_networks(
     store: Store, config: DetectConfig | None = None, *, progress: ProgressFactory | None = None
 ) -> None:
-    """Fuse the store's signal edges, cluster, assess and decide; write ``clusters`` and
-    ``cluster_members`` (every candidate, with ``reported``) to the store."""
+    """Fuse the store's signal edges, cluster, assess and decide; write ``fused_edges``,
+    ``clusters`` and ``cluster_members`` (every candidate, with ``reported``) to the store,
+    all in one transaction."""
     cfg = config or DetectConfig()
     step = progress("networks") if progress else None
-    fused = fuse_edges(store, cfg.fusion)
-    members = leiden_clusters(fused.filter(pc.field("kept")), cfg.cluster)
-    if step:
-        step(30.0)
-    coord = coordination(store, members)
-    # Outside seeds (accounts the cluster amplifies) are assessed with the members.
-    assessed = coord.actors.select(["cluster_id", "actor_id"])
-    inauth = inauthenticity(store, assessed)
-    attrib = attribution(store, assessed)
-    if step:
-        step(80.0)
-    decided = decide(coord, inauth, attrib, cfg.decision)
-    _save_clusters(store, decided.clusters, decided.actors)
+    # One transaction: an interrupted run leaves the previous fused graph and clusters whole.
+    with store.engine.transaction():
+        fused = fuse_edges(store, cfg.fusion)
+        members = leiden_clusters(fused.filter(pc.field("kept")), cfg.cluster)
+        if step:
+            step(30.0)
+        coord = coordination(store, members)
+        # Outside seeds (accounts the cluster amplifies) are assessed with the members.
+        assessed = coord.actors.select(["cluster_id", "actor_id"])
+        inauth = inauthenticity(store, assessed)
+        attrib = attribution(store, assessed)
+        if step:
+            step(80.0)
+        decided = decide(coord, inauth, attrib, cfg.decision)
+        _save_clusters(store, decided.clusters, decided.actors)
     if step:
         step(100.0)
 

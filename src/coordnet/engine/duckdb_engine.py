@@ -54,6 +54,7 @@ class DuckDBEngine:
         memory_limit: str | None = None,
     ) -> None:
         self.path = str(path)
+        self._depth = 0
         try:
             self.con = duckdb.connect(self.path)
         except duckdb.Error as exc:
@@ -144,13 +145,26 @@ class DuckDBEngine:
     # -- transactions ------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[DuckDBEngine]:
-        """Run a block atomically: everything commits together or nothing does."""
+        """Run a block atomically: everything commits together or nothing does.
+
+        Re-entrant: a block inside another joins the outer transaction, so a stage that
+        writes atomically can be part of a larger atomic step."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
         self.con.execute("BEGIN TRANSACTION")
+        self._depth = 1
         try:
             yield self
         except BaseException:
+            self._depth = 0
             self.con.execute("ROLLBACK")
             raise
+        self._depth = 0
         self.con.execute("COMMIT")
 
     def close(self) -> None:
