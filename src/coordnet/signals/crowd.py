@@ -27,6 +27,9 @@ from coordnet.signals._base import Signal
 
 __all__ = ["CrowdGuard"]
 
+#: Distinct actors per object, counted once per fit.
+_CROWD = "cn_guard_crowd"
+
 
 class CrowdGuard(Signal):
     """Mix-in (before the signal class): skip objects with more than ``max_actors`` actors."""
@@ -53,25 +56,34 @@ class CrowdGuard(Signal):
                 f"{self.name}: max_actors must be an integer >= 2 or None (no limit), not {m!r}"
             )
 
+    def _prepare(self, engine: SqlEngine) -> None:
+        """Count the distinct actors of each object once, for the pairing and ``skipped_``.
+
+        Objects of one actor stay in: they pair with nobody, but the null model needs every
+        actor's activity (dropping them would leave only rows that did pair)."""
+        super()._prepare(engine)
+        engine.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {_CROWD} AS
+                SELECT platform, object, count(DISTINCT actor_id) AS n_actors
+                FROM ({self._objects_sql()}) WHERE object IS NOT NULL
+                GROUP BY platform, object"""
+        )
+
     def _pairing_rows_sql(self) -> str:
         """The object rows, less those of objects with more than ``max_actors`` actors."""
-        inner = self._objects_sql()
-        if self.max_actors is None:
-            return inner
-        return f"""WITH r AS ({inner}),
-                        c AS (SELECT platform, object FROM r GROUP BY platform, object
-                              HAVING count(DISTINCT actor_id) <= {int(self.max_actors)})
+        limit = "" if self.max_actors is None else f"WHERE n_actors <= {int(self.max_actors)}"
+        return f"""WITH r AS ({self._objects_sql()}),
+                        c AS (SELECT platform, object FROM {_CROWD} {limit})
                    SELECT r.platform, r.actor_id, r.action_id, r.object, r.ms
                    FROM r JOIN c ON r.platform = c.platform AND r.object = c.object"""
 
     def _finish(self, engine: SqlEngine) -> None:
-        """Sets ``skipped_``: the objects over ``max_actors`` (``platform, object, n_actors``)."""
+        """Sets ``skipped_``: the objects over ``max_actors`` (``platform, object, n_actors``),
+        which an analyst may want to look at by hand."""
         super()._finish(engine)
         limit = 2**62 if self.max_actors is None else int(self.max_actors)
         self.skipped_: pa.Table = engine.arrow(
-            f"""SELECT platform, object, n_actors FROM (
-                    SELECT platform, object, count(DISTINCT actor_id) AS n_actors
-                    FROM ({self._objects_sql()})
-                    WHERE object IS NOT NULL GROUP BY platform, object)
+            f"""SELECT platform, object, n_actors FROM {_CROWD}
                 WHERE n_actors > {limit} ORDER BY platform, object"""
         )
+        engine.execute(f"DROP TABLE {_CROWD}")

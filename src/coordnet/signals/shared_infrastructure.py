@@ -61,11 +61,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import pyarrow as pa
-
-from coordnet.engine.protocol import SqlEngine
 from coordnet.errors import InputError
-from coordnet.signals._base import Signal
+from coordnet.signals.crowd import CrowdGuard
 
 __all__ = ["KINDS", "SharedInfrastructure"]
 
@@ -78,7 +75,6 @@ _SESSION_VALUES = {
     "user_agent": "trim(user_agent)",
     "asn": "trim(asn)",
 }
-_CROWD = "cn_shared_infrastructure_crowd"
 _PROFILE_VALUES = {
     "image": "lower(trim(profile_image_hash))",
     # runs of anything but letters, marks and digits become one space
@@ -89,7 +85,7 @@ _PROFILE_VALUES = {
 }
 
 
-class SharedInfrastructure(Signal):
+class SharedInfrastructure(CrowdGuard):
     """Actors sharing an address or device within ``window`` seconds, or a profile image or bio.
 
     >>> SharedInfrastructure(kinds=("ip", "device")).kinds
@@ -100,6 +96,7 @@ class SharedInfrastructure(Signal):
     description: ClassVar[str] = "same IP or device within the window; same profile image or bio"
     default_window: ClassVar[float] = 86_400.0
     auto_window: ClassVar[bool] = False
+    default_max_actors: ClassVar[int | None] = 500
 
     def __init__(
         self,
@@ -110,9 +107,10 @@ class SharedInfrastructure(Signal):
         kinds: tuple[str, ...] = ("ip", "device", "image"),
         max_actors: int | None = 500,
     ) -> None:
-        super().__init__(window=window, min_shared=min_shared, max_evidence=max_evidence)
+        super().__init__(
+            window=window, min_shared=min_shared, max_evidence=max_evidence, max_actors=max_actors
+        )
         self.kinds = kinds
-        self.max_actors = max_actors
 
     def _kinds(self) -> list[str]:
         """``kinds`` as a list; a string is read as comma-separated (``"ip,device"``)."""
@@ -129,15 +127,10 @@ class SharedInfrastructure(Signal):
                 f"shared_infrastructure: kinds must be a non-empty list of "
                 f"{', '.join(KINDS)}, not {self.kinds!r}"
             )
-        m: Any = self.max_actors
-        if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 2):
-            raise InputError(
-                f"shared_infrastructure: max_actors must be an integer >= 2 or None "
-                f"(no limit), not {m!r}"
-            )
 
-    def _rows_sql(self) -> str:
-        """Every (actor, typed value) row of the chosen kinds, before the crowd limit."""
+    def _objects_sql(self) -> str:
+        """Every (actor, typed value) row of the chosen kinds; the crowd guard
+        (:mod:`coordnet.signals.crowd`) then skips values over ``max_actors``."""
         parts = []
         for kind in KINDS:
             if kind not in self._kinds():
@@ -159,31 +152,3 @@ class SharedInfrastructure(Signal):
                     FROM actors"""
                 )
         return " UNION ALL ".join(parts)
-
-    def _prepare(self, engine: SqlEngine) -> None:
-        """Count the distinct actors on each value.
-
-        Values of one actor stay in: they pair with nobody, but the null model needs every
-        actor's activity (dropping them would leave only rows that did pair)."""
-        engine.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {_CROWD} AS
-                SELECT platform, object, count(DISTINCT actor_id) AS n_actors
-                FROM ({self._rows_sql()}) WHERE object IS NOT NULL
-                GROUP BY platform, object"""
-        )
-
-    def _objects_sql(self) -> str:
-        limit = "" if self.max_actors is None else f"WHERE n_actors <= {int(self.max_actors)}"
-        return f"""WITH r AS ({self._rows_sql()}),
-                        c AS (SELECT platform, object FROM {_CROWD} {limit})
-                   SELECT r.platform, r.actor_id, r.action_id, r.object, r.ms
-                   FROM r JOIN c ON r.platform = c.platform AND r.object = c.object"""
-
-    def _finish(self, run: SqlEngine) -> None:
-        """Sets ``skipped_``: the values over ``max_actors``
-        (``platform, object, n_actors``), which an analyst may want to look at by hand."""
-        limit = 2**62 if self.max_actors is None else int(self.max_actors)
-        self.skipped_: pa.Table = run.arrow(
-            f"SELECT * FROM {_CROWD} WHERE n_actors > {limit} ORDER BY platform, object"
-        )
-        run.execute(f"DROP TABLE {_CROWD}")
