@@ -188,17 +188,16 @@ def _statements() -> list[str]:
                 LEFT JOIN sigs x USING (cluster_id) LEFT JOIN coord c USING (cluster_id)
                 LEFT JOIN span sp USING (cluster_id) LEFT JOIN seeds o USING (cluster_id))
             SELECT *,
-                   1 - exp(-median_strength / {STRENGTH_SCALE}) AS improbability,
-                   1 - exp(-median_objects / {OBJECTS_SCALE}) AS breadth,
-                   coalesce(exp(-median_lag_s / {LAG_SCALE_S}), 0.5) AS tightness,
-                   least(coordinated_share, 1.0) AS share,
-                   least(density, 1.0) AS density_part,
-                   {w["improbability"]} * (1 - exp(-median_strength / {STRENGTH_SCALE}))
-                   + {w["breadth"]} * (1 - exp(-median_objects / {OBJECTS_SCALE}))
-                   + {w["tightness"]} * coalesce(exp(-median_lag_s / {LAG_SCALE_S}), 0.5)
-                   + {w["share"]} * least(coordinated_share, 1.0)
-                   + {w["density"]} * least(density, 1.0) AS score
-            FROM parts""",
+                   {w["improbability"]} * improbability + {w["breadth"]} * breadth
+                   + {w["tightness"]} * tightness + {w["share"]} * share
+                   + {w["density"]} * density_part AS score
+            FROM (SELECT *,
+                         1 - exp(-median_strength / {STRENGTH_SCALE}) AS improbability,
+                         1 - exp(-median_objects / {OBJECTS_SCALE}) AS breadth,
+                         coalesce(exp(-median_lag_s / {LAG_SCALE_S}), 0.5) AS tightness,
+                         least(coordinated_share, 1.0) AS share,
+                         least(density, 1.0) AS density_part
+                  FROM parts)""",
         f"""CREATE OR REPLACE TEMP TABLE cn_actor_score AS
             WITH q AS (SELECT cluster_id, quantile_cont(strength, 0.75) AS q75
                        FROM cn_member_stats GROUP BY ALL),
