@@ -50,3 +50,55 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def detected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``detect`` output folder (with its ``store.duckdb``) on the demo scenario, seed 11.
+
+    Shared by every test that publishes findings; read it, never write into it (copy the store
+    first when a test must change it).
+    """
+    from coordnet.detect import detect
+    from coordnet.simulate import simulate
+
+    sim = tmp_path_factory.mktemp("detected_sim")
+    simulate(sim, scenario="demo", seed=11)
+    out = tmp_path_factory.mktemp("detected")
+    detect([sim / "tweets.csv", sim / "users.csv", sim / "sessions.csv"], out)
+    return out
+
+
+CHROMIUM = os.environ.get("COORDNET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A real headless Debian Chromium driven by Playwright (never a downloaded browser).
+
+    Skips when Chromium is absent, except where ``COORDNET_REQUIRE_BROWSER=1`` (CI installs it
+    and sets that), so a missing browser can never pass unnoticed there.
+    """
+    if not Path(CHROMIUM).is_file():
+        message = f"Chromium not found at {CHROMIUM} (Debian package 'chromium')"
+        if os.environ.get("COORDNET_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
