@@ -698,3 +698,12 @@ def evaluate_cmd(labels: str, result: str, json_path: str | None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(ev.as_dict(), indent=2) + "\n", encoding="utf-8")
     click.echo(f"wrote {target}")
+
+
+# --- report commands (report.html) ---
+
+
+# --- graph and takedown commands ---
+
+
+# --- disclosure and indicator commands ---
