@@ -6,7 +6,7 @@ under benchmarks/_work/scale/), then runs
 ``coordnet detect`` on the CSV files in a fresh process (ingest included) and scores the
 result against the planted truth. These sizes are never used to choose defaults.
 
-    python benchmarks/detect_scale.py [--accounts 100000] [--accounts 870000]
+    python benchmarks/detect_scale.py [--accounts 100000] [--accounts 870000] [--memory-limit 8GB]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def simulate(accounts: int, seed: int) -> Path:
     return out
 
 
-def run(data: Path) -> dict[str, float]:
+def run(data: Path, memory_limit: str | None = None) -> dict[str, float]:
     """Detect in a child process; wall, CPU and peak RSS of that child."""
     out = data / "detect"
     store = out / "store.duckdb"
@@ -44,7 +44,7 @@ def run(data: Path) -> dict[str, float]:
     subprocess.run(
         [sys.executable, "-m", "coordnet", "detect", str(data / "tweets.csv"),
          str(data / "users.csv"), str(data / "sessions.csv"), "--out", str(out),
-         "--no-progress"],
+         "--no-progress", *(["--memory-limit", memory_limit] if memory_limit else [])],
         check=True, capture_output=True,
     )  # fmt: skip
     wall = time.perf_counter() - started
@@ -57,6 +57,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--accounts", type=int, action="append", help="repeatable; default 100000")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--memory-limit", default=None, help="passed to detect, e.g. 8GB")
     args = ap.parse_args()
     from coordnet.evaluate import evaluate
 
@@ -67,7 +68,7 @@ def main() -> None:
         data = simulate(accounts, args.seed)
         with (data / "tweets.csv").open("rb") as fh:
             rows = sum(1 for _ in fh) - 1
-        m = run(data)
+        m = run(data, args.memory_limit)
         ev = evaluate(data / "labels.csv", data / "detect")
         print(f"{rows:>10,} {accounts:>9,} {m['wall_s']:>8.1f} {m['cpu_s']:>8.1f} "
               f"{m['peak_gib']:>9.2f} {ev.precision:>6.3f} {ev.recall:>6.3f} {ev.f1:>6.3f} "
