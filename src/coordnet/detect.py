@@ -30,6 +30,7 @@ from coordnet.assess.coordination import coordination
 from coordnet.assess.inauthenticity import inauthenticity
 from coordnet.errors import InputError
 from coordnet.ingest import ingest
+from coordnet.network.blocks import block_clusters
 from coordnet.network.cluster import ClusterParams, leiden_clusters
 from coordnet.network.decide import DecisionParams, decide
 from coordnet.network.fuse import FusionParams, fuse_edges
@@ -201,7 +202,13 @@ def find_networks(
     # One transaction: an interrupted run leaves the previous fused graph and clusters whole.
     with store.engine.transaction():
         fused = fuse_edges(store, cfg.fusion)
-        members = leiden_clusters(fused.filter(pc.field("kept")), cfg.cluster)
+        # Communities of pair-tested ties; then the lockstep blocks they do not cover.
+        paired = fused.filter(pc.field("kept") & (pc.field("pair_strength") > 0))
+        paired = paired.set_column(
+            paired.schema.get_field_index("strength"), "strength", paired["pair_strength"]
+        )
+        members = leiden_clusters(paired, cfg.cluster)
+        members = block_clusters(store, members, cfg.cluster.min_size)
         if step:
             step(30.0)
         coord = coordination(store, members)

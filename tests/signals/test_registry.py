@@ -20,7 +20,7 @@ def test_names_and_lookup() -> None:
         "co_repost", "co_repost_slow", "co_link", "co_domain", "co_text", "co_hashtag",
         "co_reply", "co_mention",
         "hashtag_sequence", "creation_burst", "synchrony", "shared_infrastructure",
-        "near_duplicate_text",
+        "near_duplicate_text", "lockstep",
     }  # fmt: skip
     assert get_signal("co-repost") is SIGNALS["co_repost"]
     expected = "unknown signal 'co-nothing'; choose from co-domain, co-hashtag, co-link"

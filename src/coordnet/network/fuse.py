@@ -31,15 +31,20 @@ import pyarrow as pa
 from coordnet.errors import InputError
 from coordnet.store import Store
 
-__all__ = ["FUSED_EDGES_SQL", "NOT_COORDINATION", "FusionParams", "fuse_edges"]
+__all__ = ["FUSED_EDGES_SQL", "GROUP_SIGNALS", "NOT_COORDINATION", "FusionParams", "fuse_edges"]
 
 #: Signals whose edges are not evidence of coordination (kept for inauthenticity).
 NOT_COORDINATION: tuple[str, ...] = ("creation_burst",)
+#: Signals whose ties carry a group's significance rather than a pair test (``lockstep``):
+#: they count in a tie's strength and signals, but not in ``pair_strength``, which is what
+#: clustering uses, and ``min_objects`` is not asked of them (the signal applies it to each
+#: member's objects in the group).
+GROUP_SIGNALS: tuple[str, ...] = ("lockstep",)
 
-FUSED_EDGES_SQL = """CREATE TABLE IF NOT EXISTS fused_edges (
+FUSED_EDGES_SQL = """CREATE OR REPLACE TABLE fused_edges (
     source VARCHAR NOT NULL, target VARCHAR NOT NULL, strength DOUBLE, n_signals BIGINT,
     signals VARCHAR[], q_min DOUBLE, n_objects BIGINT, lag_median_s DOUBLE,
-    kept BOOLEAN)"""
+    kept BOOLEAN, pair_strength DOUBLE)"""
 
 
 @dataclass(frozen=True)
@@ -83,18 +88,20 @@ def fuse_edges(
     if not e.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'edges'"):
         raise InputError("the store has no signal edges: run the signals first")
     skip = sorted(set(exclude))
-    e.execute(FUSED_EDGES_SQL)
+    group = list(GROUP_SIGNALS)
     with e.transaction():
-        e.execute("DELETE FROM fused_edges")
+        e.execute(FUSED_EDGES_SQL)
         e.execute(
             """INSERT INTO fused_edges
-               SELECT source, target, sum(least(-log10(greatest(q_value, 1e-300)), ?)),
-                      count(*), list(signal ORDER BY signal), min(q_value), max(n_objects),
-                      median(lag_median_s), count(*) >= ?
-               FROM edges
-               WHERE q_value <= ? AND n_objects >= ?
+               SELECT source, target, sum(s), count(*), list(signal ORDER BY signal),
+                      min(q_value), max(n_objects), median(lag_median_s), count(*) >= ?,
+                      coalesce(sum(s) FILTER (WHERE NOT is_group), 0)
+               FROM (SELECT *, least(-log10(greatest(q_value, 1e-300)), ?) AS s,
+                            list_contains(CAST(? AS VARCHAR[]), signal) AS is_group
+                     FROM edges)
+               WHERE q_value <= ? AND (n_objects >= ? OR is_group)
                  AND NOT list_contains(CAST(? AS VARCHAR[]), signal)
                GROUP BY source, target""",
-            [p.cap, p.min_signals, p.alpha, p.min_objects, skip],
+            [p.min_signals, p.cap, group, p.alpha, p.min_objects, skip],
         )
     return e.arrow("SELECT * FROM fused_edges ORDER BY source, target")

@@ -13,6 +13,7 @@ from coordnet.signals.co_repost_slow import CoRepostSlow
 from coordnet.signals.co_text import CoText
 from coordnet.signals.creation_burst import CreationBurst
 from coordnet.signals.hashtag_sequence import HashtagSequence
+from coordnet.signals.lockstep import Lockstep
 from coordnet.signals.near_duplicate_text import NearDuplicateText
 from coordnet.signals.registry import SIGNALS, get_signal
 from coordnet.signals.run import build_signals, run_signals
@@ -31,6 +32,7 @@ __all__ = [
     "CoText",
     "CreationBurst",
     "HashtagSequence",
+    "Lockstep",
     "NearDuplicateText",
     "SharedInfrastructure",
     "Signal",

@@ -14,6 +14,7 @@ from coordnet.signals.co_repost_slow import CoRepostSlow
 from coordnet.signals.co_text import CoText
 from coordnet.signals.creation_burst import CreationBurst
 from coordnet.signals.hashtag_sequence import HashtagSequence
+from coordnet.signals.lockstep import Lockstep
 from coordnet.signals.near_duplicate_text import NearDuplicateText
 from coordnet.signals.shared_infrastructure import SharedInfrastructure
 from coordnet.signals.synchrony import Synchrony
@@ -35,6 +36,7 @@ SIGNALS: dict[str, type[Signal]] = {
         CoReply,
         CoMention,
         Synchrony,
+        Lockstep,
         SharedInfrastructure,
         CreationBurst,
     )
