@@ -29,3 +29,6 @@ class SqlEngine(Protocol):
 
     def register(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable under ``name``."""
+
+    def unregister(self, name: str) -> None:
+        """Forget a table made queryable by :meth:`register`."""
