@@ -11,6 +11,9 @@ def test_public_names() -> None:
         "CoordnetError", "Evaluation", "FileReport", "IngestReport", "InputError",
         "MappingError", "MissingColumnsError", "MissingDependencyError", "Store", "StoreError",
         "StoreInfo", "UnknownFormatError", "__version__", "evaluate", "ingest", "open_store",
+        "DetectConfig", "DetectResult", "Explanation", "detect", "disclose", "explain",
+        "export_graph", "export_indicators", "match_indicators", "takedown", "write_report",
+        "write_takedown",
     }  # fmt: skip
 
 

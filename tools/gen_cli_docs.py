@@ -31,12 +31,23 @@ def render() -> str:
         "```",
     ]
     assert isinstance(main, click.Group)
-    for name in sorted(main.commands):
+    for path in _command_paths(main, []):
         text = runner.invoke(
-            main, [name, "--help"], prog_name="coordnet", terminal_width=100
+            main, [*path, "--help"], prog_name="coordnet", terminal_width=100
         ).output.rstrip()
-        parts += [f"\n## coordnet {name}\n", "```", text, "```"]
+        parts += [f"\n## coordnet {' '.join(path)}\n", "```", text, "```"]
     return "\n".join(parts) + "\n"
+
+
+def _command_paths(group: click.Group, prefix: list[str]) -> list[list[str]]:
+    """Every command and subcommand, as argument lists, groups before their commands."""
+    paths: list[list[str]] = []
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        paths.append([*prefix, name])
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, [*prefix, name])
+    return paths
 
 
 if __name__ == "__main__":

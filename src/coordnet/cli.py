@@ -48,6 +48,17 @@ def store_option(help: str, *, exists: bool = False) -> Callable[[F], F]:
     )
 
 
+def network_option(func: F) -> F:
+    """``--network ID`` (repeatable) for the commands that publish findings."""
+    return click.option(
+        "--network",
+        "networks",
+        multiple=True,
+        type=int,
+        help="Network id (repeatable; default: every reported network).",
+    )(func)
+
+
 def reports_errors(func: F) -> F:
     """Turn a CoordnetError into ``Error: ...`` and exit code 2."""
 
@@ -703,7 +714,251 @@ def evaluate_cmd(labels: str, result: str, json_path: str | None) -> None:
 # --- report commands (report.html) ---
 
 
+@main.command("report")
+@store_option("Store that `coordnet detect` wrote to.", exists=True)
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="Where to write the HTML file."
+)
+@network_option
+@reports_errors
+def report_cmd(store_path: str, out: str, networks: tuple[int, ...]) -> None:
+    """Write a self-contained, offline HTML report of the reported networks."""
+    from coordnet.report import write_report
+
+    with open_store(store_path) as store:
+        path = write_report(store, out, networks=networks or None)
+    click.echo(f"wrote {path}")
+
+
 # --- graph and takedown commands ---
+@main.command("graph")
+@store_option("Store that `coordnet detect` wrote to.", exists=True)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write: .gexf (Gephi) or .graphml.",
+)
+@click.option(
+    "--format",
+    "format",
+    type=click.Choice(["gexf", "graphml"]),
+    default=None,
+    help="File format.  [default: from the suffix of --out]",
+)
+@network_option
+@reports_errors
+def graph_cmd(store_path: str, out: str, format: str | None, networks: tuple[int, ...]) -> None:
+    """Write the reported networks as a GEXF or GraphML graph (members, ties, attributes)."""
+    from coordnet.export.graph import export_graph
+
+    with open_store(store_path) as store:
+        path = export_graph(store, out, format=format, networks=networks)
+    click.echo(f"wrote {path}")
+
+
+@main.command("takedown")
+@store_option("Store that `coordnet detect` wrote to.", exists=True)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for takedown.md and takedown.json.",
+)
+@network_option
+@reports_errors
+def takedown_cmd(store_path: str, out: str, networks: tuple[int, ...]) -> None:
+    """Summarise each reported network as a platform takedown disclosure (Markdown, JSON)."""
+    from coordnet.export.takedown import write_takedown
+
+    with open_store(store_path) as store:
+        paths = write_takedown(store, out, networks=networks)
+    for path in paths:
+        click.echo(f"wrote {path}")
 
 
 # --- disclosure and indicator commands ---
+@main.command("disclose")
+@store_option("Store that `coordnet detect` wrote to.", exists=True)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the data set (everything in it is meant for publication).",
+)
+@network_option
+@click.option(
+    "--salt-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Secret salt for the hashes (same salt: same hashes as an earlier release).",
+)
+@click.option(
+    "--new-salt-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Create a random salt in this new file (outside --out) and use it.",
+)
+@click.option(
+    "--follower-threshold",
+    type=int,
+    default=5000,
+    show_default=True,
+    help="Accounts with fewer followers (or unknown) appear only as salted hashes.",
+)
+@reports_errors
+def disclose_cmd(
+    store_path: str,
+    out_dir: str,
+    networks: tuple[int, ...],
+    salt_file: str | None,
+    new_salt_file: str | None,
+    follower_threshold: int,
+) -> None:
+    """Write reported networks as an information-operations archive data set (IO-archive CSV)."""
+    from coordnet.export import disclose as d
+
+    if (salt_file is None) == (new_salt_file is None):
+        raise click.UsageError("give one of --salt-file FILE or --new-salt-file FILE")
+    salt = (d.read_salt_file(salt_file, out_dir=out_dir) if salt_file
+            else d.new_salt_file(str(new_salt_file), out_dir=out_dir))  # fmt: skip
+    with open_store(store_path) as store:
+        r = d.disclose(store, out_dir, networks=networks, salt=salt,
+                       follower_threshold=follower_threshold)  # fmt: skip
+    skipped = sum(r.skipped.values())
+    click.echo(f"networks {', '.join(map(str, r.networks))}: {r.n_actions:,} posts by "
+               f"{r.n_actors:,} accounts ({r.n_hashed_actors:,} hashed, {r.n_public_actors:,} "
+               f"at or above {r.follower_threshold:,} followers); {r.n_hashed_references:,} "
+               f"references and {r.n_text_mentions_hashed:,} @mentions hashed"
+               + (f"; {skipped:,} actions left out" if skipped else ""))  # fmt: skip
+    click.echo(f"wrote {len(r.files)} files to {r.out_dir}")
+
+
+@main.group("indicators")
+def indicators_cmd() -> None:
+    """Share a network's indicators (STIX 2.1) and match another platform's bundle."""
+
+
+@indicators_cmd.command("export")
+@store_option("Store that `coordnet detect` wrote to.", exists=True)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for indicators.json (STIX 2.1 bundle) and indicators.csv.",
+)
+@network_option
+@click.option(
+    "--salt-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Salt agreed with the receiving platform: hash accounts with HMAC-SHA256.",
+)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(["user_id", "handle", "url", "domain", "hashtag", "text", "ip"]),
+    help="Indicator type to share (repeatable; default: all).",
+)
+@click.option("--min-actors", type=int, default=2, show_default=True,
+              help="Members that must have used an object.")  # fmt: skip
+@click.option("--min-share", type=float, default=0.8, show_default=True,
+              help="Share of an object's users in the store that must be members.")  # fmt: skip
+@reports_errors
+def indicators_export_cmd(
+    store_path: str,
+    out_dir: str,
+    networks: tuple[int, ...],
+    salt_file: str | None,
+    types: tuple[str, ...],
+    min_actors: int,
+    min_share: float,
+) -> None:
+    """Write the reported networks' discriminating indicators as STIX 2.1 and CSV."""
+    from coordnet.export.disclose import read_salt_file
+    from coordnet.export.indicators import export_indicators
+
+    salt = read_salt_file(salt_file, out_dir=out_dir) if salt_file else None
+    with open_store(store_path) as store:
+        r = export_indicators(store, out_dir, networks=networks, salt=salt, types=types,
+                              min_actors=min_actors, min_share=min_share)  # fmt: skip
+    kinds = ", ".join(f"{t}: {n:,}" for t, n in r.by_type.items()) or "none"
+    click.echo(f"{r.n_indicators:,} indicators for networks "
+               f"{', '.join(map(str, r.networks))} ({kinds})")  # fmt: skip
+    for what, n in r.dropped_common.items():
+        click.echo(f"not shared, too common outside the network: {what}: {n:,}")
+    click.echo(f"wrote {', '.join(r.files)}")
+
+
+@indicators_cmd.command("match")
+@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(dir_okay=False))
+@store_option("Store to search (a detect run's store, or one with signal edges).", exists=True)
+@click.option(
+    "--out",
+    "out_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for matches.csv.",
+)
+@click.option("--salt-file", type=click.Path(dir_okay=False), default=None,
+              help="Salt the producer hashed accounts with, if any.")  # fmt: skip
+@click.option("--expand/--no-expand", default=True, show_default=True,
+              help="Grow the matched accounts through the coordination graph.")  # fmt: skip
+@click.option(
+    "--max-hops",
+    type=int,
+    default=None,
+    help="Stop expansion after this many hops (default: when no tie is strong enough).",
+)
+@click.option(
+    "--min-strength",
+    type=float,
+    default=3.0,
+    show_default=True,
+    help="Tie strength (sum of -log10 q) an account needs to join in expansion.",
+)
+@click.option("--min-weight", type=float, default=1.0, show_default=True,
+              help="Indicator weight that makes an account a seed.")  # fmt: skip
+@reports_errors
+def indicators_match_cmd(
+    bundle_path: str,
+    store_path: str,
+    out_dir: str,
+    salt_file: str | None,
+    expand: bool,
+    max_hops: int | None,
+    min_strength: float,
+    min_weight: float,
+) -> None:
+    """Find the accounts of a store that match BUNDLE (STIX 2.1), and their partners."""
+    from coordnet.export.disclose import read_salt_file
+    from coordnet.export.indicators import match_indicators
+
+    salt = read_salt_file(salt_file) if salt_file else None
+    with open_store(store_path) as store:
+        m = match_indicators(store, bundle_path, expand=expand, salt=salt, max_hops=max_hops,
+                             min_strength=min_strength, min_weight=min_weight,
+                             out_dir=out_dir)  # fmt: skip
+    print_match(m)
+
+
+def print_match(m: Any) -> None:
+    """Counts, then the candidates (up to 30) with why each is in."""
+    kinds = ", ".join(f"{t}: {n:,}" for t, n in m.by_type.items()) or "none usable"
+    click.echo(f"{m.bundle}: {m.n_indicators:,} indicators ({kinds}); {m.n_matched_indicators:,} "
+               f"matched; {m.n_seeds:,} accounts matched, {m.n_expanded:,} added through "
+               f"{m.graph}")  # fmt: skip
+    for why, n in {**m.unsupported, **m.too_common}.items():
+        click.echo(f"not used: {why}: {n:,}")
+    table = Table(title=f"candidate network ({len(m.candidates):,} accounts)")
+    for col in ("account", "handle", "via", "why"):
+        table.add_column(col, overflow="fold")
+    for c in m.candidates[:30]:
+        table.add_row(escape(c.actor_id), escape(c.handle or ""), c.via, escape(c.reason))
+    out.print(table)
+    for f in m.files:
+        click.echo(f"wrote {f}")

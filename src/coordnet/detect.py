@@ -16,9 +16,10 @@ the tables ``[signals]`` (as ``coordnet signals run``), ``[fusion]``, ``[cluster
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from coordnet.network.blocks import block_clusters
 from coordnet.network.cluster import ClusterParams, leiden_clusters
 from coordnet.network.decide import DecisionParams, decide
 from coordnet.network.fuse import FusionParams, fuse_edges
+from coordnet.report import write_report
 from coordnet.signals._base import Signal
 from coordnet.signals.run import build_signals, run_summary
 from coordnet.store import Store, open_store
@@ -170,6 +172,7 @@ def detect(
             summaries = [run_summary(s) for s in signals]
         find_networks(st, cfg, progress=progress)
         files = write_outputs(st, out_dir)
+        files.append(str(write_report(st, out_dir / "report.html")))
         networks = [
             {k: row[k] for k in ("cluster_id", "size", "score", "inauthenticity", "signals")}
             for row in st.engine.arrow(
@@ -220,6 +223,11 @@ def find_networks(
             step(80.0)
         decided = decide(coord, inauth, attrib, cfg.decision)
         _save_clusters(store, decided.clusters, decided.actors)
+        store.engine.execute(SETTINGS_SQL)
+        store.engine.execute(
+            "INSERT INTO detect_settings VALUES (?, now())",
+            [json.dumps(asdict(cfg), default=str, sort_keys=True)],
+        )
     if step:
         step(100.0)
 
@@ -278,6 +286,8 @@ def _open_input(
     return st
 
 
+#: The settings of the last ``find_networks`` run, for reports and summaries.
+SETTINGS_SQL = "CREATE OR REPLACE TABLE detect_settings (settings JSON, finished_at TIMESTAMP)"
 CLUSTERS_SQL = """CREATE OR REPLACE TABLE clusters (
     cluster_id BIGINT, reported BOOLEAN, size BIGINT, score DOUBLE, inauthenticity DOUBLE,
     attribution_confidence DOUBLE, signals VARCHAR[], first_seen TIMESTAMP,

@@ -8,12 +8,14 @@ is not a reported network.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import Any
 
 from coordnet.errors import InputError
 from coordnet.store import Store
 
-__all__ = ["has_results", "reported_networks", "select_networks"]
+__all__ = ["detect_settings", "has_results", "reported_networks", "select_networks"]
 
 _RESULT_TABLES = ("clusters", "cluster_members", "fused_edges")
 
@@ -60,3 +62,13 @@ def select_networks(store: Store, ids: Iterable[int] | None = None) -> list[int]
         )
     chosen = set(wanted)
     return [i for i in reported if i in chosen]
+
+
+def detect_settings(store: Store) -> dict[str, Any] | None:
+    """The fusion, cluster, decision and signal settings of the last ``detect`` run, or None
+    for a store written before they were kept."""
+    e = store.engine
+    if not e.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'detect_settings'"):
+        return None
+    rows = e.rows("SELECT CAST(settings AS VARCHAR) FROM detect_settings LIMIT 1")
+    return json.loads(rows[0][0]) if rows else None
