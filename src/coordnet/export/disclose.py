@@ -48,6 +48,7 @@ from coordnet.export._disclose_pseudonyms import (
     read_salt_file,
     salt_bytes,
 )
+from coordnet.ingest.twitter_io import TWEET_COLUMNS, USER_COLUMNS
 from coordnet.networks import select_networks
 from coordnet.store import Store
 
@@ -60,19 +61,6 @@ __all__ = [
     "read_salt_file",
 ]
 
-#: Columns of ``*_tweets_csv_hashed.csv``, in the archives' order.
-TWEET_COLUMNS: tuple[str, ...] = (
-    "tweetid", "userid", "user_display_name", "user_screen_name", "user_reported_location",
-    "user_profile_description", "user_profile_url", "follower_count", "following_count",
-    "account_creation_date", "account_language", "tweet_language", "tweet_text", "tweet_time",
-    "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid", "quoted_tweet_tweetid",
-    "is_retweet", "retweet_userid", "retweet_tweetid", "latitude", "longitude", "quote_count",
-    "reply_count", "like_count", "retweet_count", "hashtags", "urls", "user_mentions",
-    "poll_choices",
-)  # fmt: skip
-
-#: Columns of ``*_users_csv_hashed.csv``.
-USER_COLUMNS: tuple[str, ...] = TWEET_COLUMNS[1:11]
 
 #: Kinds of action the format can hold; others (likes, logins) are counted and left out.
 _KINDS = ("post", "repost", "reply", "quote")

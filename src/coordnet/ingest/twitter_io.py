@@ -22,7 +22,21 @@ from coordnet.ingest._base import Reader, Staged
 from coordnet.ingest.scan import collect_scan_rejects, number_records, table_scan
 from coordnet.ingest.source import SourceFile
 
-__all__ = ["TwitterIOTweets", "TwitterIOUsers"]
+__all__ = ["TWEET_COLUMNS", "USER_COLUMNS", "TwitterIOTweets", "TwitterIOUsers"]
+
+#: Columns of the archives' ``*_tweets_csv_hashed.csv``, in their order (``poll_choices`` came
+#: in the 2020 releases); what ``coordnet disclose`` writes and the simulator imitates.
+TWEET_COLUMNS: tuple[str, ...] = (
+    "tweetid", "userid", "user_display_name", "user_screen_name", "user_reported_location",
+    "user_profile_description", "user_profile_url", "follower_count", "following_count",
+    "account_creation_date", "account_language", "tweet_language", "tweet_text", "tweet_time",
+    "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid", "quoted_tweet_tweetid",
+    "is_retweet", "retweet_userid", "retweet_tweetid", "latitude", "longitude", "quote_count",
+    "reply_count", "like_count", "retweet_count", "hashtags", "urls", "user_mentions",
+    "poll_choices",
+)  # fmt: skip
+#: Columns of ``*_users_csv_hashed.csv``: the account fields of the tweets file.
+USER_COLUMNS: tuple[str, ...] = TWEET_COLUMNS[1:11]
 
 _HASHED_ID = "regexp_full_match(userid, '[0-9a-f]{32,64}')"
 

@@ -22,22 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from coordnet.ingest.normalize import SNOWFLAKE_EPOCH_MS
+from coordnet.ingest.twitter_io import TWEET_COLUMNS, USER_COLUMNS
 
 __all__ = ["IO_TWEET_COLUMNS", "IO_USER_COLUMNS", "Account", "Post", "World"]
 
-IO_TWEET_COLUMNS: tuple[str, ...] = (
-    "tweetid", "userid", "user_display_name", "user_screen_name", "user_reported_location",
-    "user_profile_description", "user_profile_url", "follower_count", "following_count",
-    "account_creation_date", "account_language", "tweet_language", "tweet_text", "tweet_time",
-    "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid", "quoted_tweet_tweetid",
-    "is_retweet", "retweet_userid", "retweet_tweetid", "latitude", "longitude", "quote_count",
-    "reply_count", "like_count", "retweet_count", "hashtags", "urls", "user_mentions",
-)  # fmt: skip
-IO_USER_COLUMNS: tuple[str, ...] = (
-    "userid", "user_display_name", "user_screen_name", "user_reported_location",
-    "user_profile_description", "user_profile_url", "follower_count", "following_count",
-    "account_creation_date", "account_language",
-)  # fmt: skip
+#: The archive columns the simulator writes: the pre-2020 set, without ``poll_choices``.
+IO_TWEET_COLUMNS: tuple[str, ...] = TWEET_COLUMNS[:-1]
+IO_USER_COLUMNS: tuple[str, ...] = USER_COLUMNS
 SESSION_COLUMNS: tuple[str, ...] = (
     "actor_id", "time", "ip", "asn", "country", "is_vpn", "device_id", "user_agent",
 )  # fmt: skip
