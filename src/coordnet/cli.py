@@ -475,6 +475,13 @@ def signals_run_cmd(
     is_flag=True,
     help="Use the signal edges already in the store (try other settings without recomputing).",
 )
+@click.option(
+    "--since",
+    default=None,
+    metavar="DATE|DATETIME",
+    help="Analyse only actions at or after this UTC date or time (e.g. 2024-05-01); "
+    "networks keep their ids from earlier runs.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result summary as JSON.")
 @click.option("--progress/--no-progress", default=True, help="Show progress bars.")
 @reports_errors
@@ -498,6 +505,7 @@ def detect_cmd(
     min_inauthenticity: float | None,
     memory_limit: str | None,
     reuse_signals: bool,
+    since: str | None,
     as_json: bool,
     progress: bool,
 ) -> None:
@@ -524,7 +532,7 @@ def detect_cmd(
     with progress_bars(progress and not as_json) as bars:
         result = detect(
             list(inputs), out_dir, config=cfg, store=store_path, format=fmt, engine=engine,
-            reuse_signals=reuse_signals, memory_limit=memory_limit, progress=bars,
+            reuse_signals=reuse_signals, memory_limit=memory_limit, since=since, progress=bars,
         )  # fmt: skip
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2, default=str))
@@ -578,9 +586,10 @@ def explain_cmd(account_id: str, store_path: str, as_json: bool) -> None:
 
 def print_networks(result: Any) -> None:
     """One row per reported network, then the totals and where the files are."""
-    table = Table(title=f"networks in {result.store} ({result.n_actions:,} actions)")
-    for col in ("network", "accounts", "score", "inauthenticity", "behaviours"):
-        table.add_column(col, justify="left" if col == "behaviours" else "right")
+    window = f" since {result.since}" if result.since else ""
+    table = Table(title=f"networks in {result.store} ({result.n_actions:,} actions{window})")
+    for col in ("network", "accounts", "score", "inauthenticity", "behaviours", "change"):
+        table.add_column(col, justify="left" if col in ("behaviours", "change") else "right")
     for net in result.networks:
         table.add_row(
             str(net["cluster_id"]),
@@ -588,11 +597,23 @@ def print_networks(result: Any) -> None:
             f"{net['score']:.2f}",
             f"{net['inauthenticity']:.2f}",
             ", ".join(s.replace("_", "-") for s in net["signals"][:4]),
-        )
+            "new" if net["is_new"] else
+            f"+{net['n_new_members']} -{net['n_lost_members']} since run {net['previous_run_id']}"
+            + (" (confirmed)" if net["is_confirmed"] else ""),
+        )  # fmt: skip
     out.print(table)
+    for change in result.changes:
+        if change["is_confirmed"] and change["new_members"]:
+            ids = change["new_members"]
+            # Ids come from the data: print them without control characters.
+            shown = ", ".join("".join(c if c.isprintable() else "?" for c in i) for i in ids[:5])
+            more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+            click.echo(f"! confirmed {change['change']}; new: {shown}{more}")
+    if result.gone:
+        click.echo(f"not found this run: network {', '.join(str(i) for i in result.gone)}")
     click.echo(
-        f"{result.n_networks} network(s), {result.n_accounts:,} accounts flagged "
-        f"({result.n_candidates} candidate clusters); results in {result.out}"
+        f"run {result.run_id}: {result.n_networks} network(s), {result.n_accounts:,} accounts "
+        f"flagged ({result.n_candidates} candidate clusters); results in {result.out}"
     )
 
 
@@ -962,3 +983,30 @@ def print_match(m: Any) -> None:
     out.print(table)
     for f in m.files:
         click.echo(f"wrote {f}")
+
+
+# --- the web app ---
+@main.command("serve")
+@store_option("Store that `coordnet detect` wrote to (decisions are kept in it).", exists=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback requires a token.")  # fmt: skip
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--token", default=None, envvar="COORDNET_TOKEN",
+              help="Token required on every request (off loopback: a random one).")  # fmt: skip
+@click.option("--salt-file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Secret salt for the disclosure export (refused without one).")  # fmt: skip
+@click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB.")
+@reports_errors
+def serve_cmd(
+    store_path: str,
+    host: str,
+    port: int,
+    token: str | None,
+    salt_file: str | None,
+    memory_limit: str | None,
+) -> None:
+    """Run the investigator's web app: queue, network and account pages, decisions, exports."""
+    from coordnet.serve import serve
+
+    serve(store_path, host=host, port=port, token=token, salt_file=salt_file,
+          memory_limit=memory_limit, announce=click.echo)  # fmt: skip

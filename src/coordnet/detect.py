@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,13 @@ from coordnet.network.blocks import block_clusters
 from coordnet.network.cluster import ClusterParams, leiden_clusters
 from coordnet.network.decide import DecisionParams, decide
 from coordnet.network.fuse import FusionParams, fuse_edges
+from coordnet.network.lineage import (
+    gone_networks,
+    latest_run,
+    network_changes,
+    plan_run,
+    record_run,
+)
 from coordnet.report import write_report
 from coordnet.signals._base import Signal
 from coordnet.signals.run import build_signals, run_summary
@@ -47,6 +56,7 @@ __all__ = [
     "find_networks",
     "is_store_file",
     "load_detect_config",
+    "only_since",
     "write_outputs",
 ]
 
@@ -80,6 +90,15 @@ class DetectResult:
     networks: list[dict[str, Any]]
     #: One row per signal run (``coordnet.signals.run.run_summary``).
     signals: list[dict[str, Any]] = field(default_factory=list)
+    #: This run's number in the store's ``detect_runs``.
+    run_id: int | None = None
+    #: The start of the analysed window (ISO, UTC), or None for all actions.
+    since: str | None = None
+    #: Every candidate network of this run, reported or not, with what changed since the
+    #: last run it was found in (``NetworkChange.as_dict``); grown confirmed networks first.
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    #: Networks reported by the previous run on the store and not found by this one.
+    gone: list[int] = field(default_factory=list)
 
 
 def is_store_file(path: str | Path) -> bool:
@@ -138,6 +157,7 @@ def detect(
     engine: str = "duckdb",
     reuse_signals: bool = False,
     memory_limit: str | None = None,
+    since: str | date | datetime | None = None,
     progress: ProgressFactory | None = None,
 ) -> DetectResult:
     """Find coordinated networks in ``inputs`` and write the outputs to ``out``.
@@ -147,9 +167,18 @@ def detect(
     the signals with a local Spark session (the ``spark`` extra); the rest runs on the
     store's DuckDB. ``reuse_signals`` skips the signals and uses the edges already in the
     store (to try other fusion, cluster or decision settings quickly). ``memory_limit``
-    caps DuckDB's memory (e.g. ``"8GB"``; it spills to disk beyond). Raises
+    caps DuckDB's memory (e.g. ``"8GB"``; it spills to disk beyond).
+
+    ``since`` (an ISO date or date-time, UTC unless it has an offset) restricts the run to
+    the actions at or after it: every stage (signals, assessments, outputs, report) sees
+    only that window, while networks keep their ids from earlier runs on the store (see
+    ``docs/monitoring.md``). Each run is appended to the store's history; the result says
+    per network whether it is new or what it gained and lost since the last run it was found
+    in, and lists the new members of networks an analyst confirmed. Raises
     :class:`~coordnet.errors.InputError` on bad input or settings.
     """
+    started_at = _utc_now()
+    window = _parse_since(since)
     cfg = config or DetectConfig()
     if engine not in ("duckdb", "spark"):
         raise InputError(f"unknown engine {engine!r}; choose duckdb or spark")
@@ -164,43 +193,75 @@ def detect(
     try:
         if st.engine.scalar("SELECT count(*) FROM actions") == 0:
             raise InputError(f"{st.path}: the store has no actions to analyse")
-        summaries: list[dict[str, Any]] = []
         if reuse_signals:
             _check_signal_runs(st, signals)
-        else:
-            _run_signals(st, signals, engine, progress)
-            summaries = [run_summary(s) for s in signals]
-        find_networks(st, cfg, progress=progress)
-        files = write_outputs(st, out_dir)
-        files.append(str(write_report(st, out_dir / "report.html")))
-        networks = [
-            {k: row[k] for k in ("cluster_id", "size", "score", "inauthenticity", "signals")}
-            for row in st.engine.arrow(
-                "SELECT * FROM clusters WHERE reported ORDER BY cluster_id"
-            ).to_pylist()
-        ]
+            _check_reuse_window(st, window)
+        with only_since(st, window):
+            summaries: list[dict[str, Any]] = []
+            if not reuse_signals:
+                _run_signals(st, signals, engine, progress)
+                summaries = [run_summary(s) for s in signals]
+            run_id = find_networks(st, cfg, progress=progress, since=window,
+                                   started_at=started_at)  # fmt: skip
+            files = write_outputs(st, out_dir)
+            files.append(str(write_report(st, out_dir / "report.html")))
+            n_actions = int(st.engine.scalar("SELECT count(*) FROM actions"))
+        # network_changes puts grown confirmed networks first; dicts keep that order.
+        changes = {c.cluster_id: c for c in network_changes(st, run_id)}
+        networks = []
+        for row in st.engine.arrow(
+            "SELECT * FROM clusters WHERE reported ORDER BY cluster_id"
+        ).to_pylist():
+            net = {k: row[k] for k in ("cluster_id", "size", "score", "inauthenticity", "signals")}
+            change = changes[int(row["cluster_id"])]
+            net.update(
+                change=change.change, is_new=change.is_new,
+                n_new_members=change.n_new_members, n_lost_members=change.n_lost_members,
+                previous_run_id=change.previous_run_id, is_confirmed=change.is_confirmed,
+                flagged_members=list(change.new_members) if change.is_confirmed else [],
+            )  # fmt: skip
+            networks.append(net)
+        # Confirmed networks that grew are what an analyst must look at first.
+        networks.sort(key=lambda n: (not n["flagged_members"], n["cluster_id"]))
         return DetectResult(
             out=str(out_dir),
             store=st.path,
-            n_actions=int(st.engine.scalar("SELECT count(*) FROM actions")),
+            n_actions=n_actions,
             n_candidates=int(st.engine.scalar("SELECT count(*) FROM clusters")),
             n_networks=len(networks),
             n_accounts=int(st.engine.scalar("SELECT count(*) FROM cluster_members WHERE reported")),
             files=files,
             networks=networks,
             signals=summaries,
+            run_id=run_id,
+            since=window.isoformat() if window else None,
+            changes=[c.as_dict() for c in changes.values()],
+            gone=gone_networks(st, run_id),
         )
     finally:
         st.close()
 
 
 def find_networks(
-    store: Store, config: DetectConfig | None = None, *, progress: ProgressFactory | None = None
-) -> None:
+    store: Store,
+    config: DetectConfig | None = None,
+    *,
+    progress: ProgressFactory | None = None,
+    since: datetime | None = None,
+    started_at: datetime | None = None,
+) -> int:
     """Fuse the store's signal edges, cluster, assess and decide; write ``fused_edges``,
     ``clusters`` and ``cluster_members`` (every candidate, with ``reported``) to the store,
-    all in one transaction."""
+    all in one transaction, and return the run's number.
+
+    Clusters keep the ids of the networks they continue from earlier runs on the store
+    (:mod:`coordnet.network.lineage`); the same transaction appends the run to
+    ``detect_runs``, ``network_history`` and ``member_history``. ``since`` and
+    ``started_at`` are recorded in ``detect_runs`` (``detect`` passes its window and start).
+    """
     cfg = config or DetectConfig()
+    if started_at is None:
+        started_at = _utc_now()
     step = progress("networks") if progress else None
     # One transaction: an interrupted run leaves the previous fused graph and clusters whole.
     with store.engine.transaction():
@@ -212,6 +273,9 @@ def find_networks(
         )
         members = leiden_clusters(paired, cfg.cluster)
         members = block_clusters(store, members, cfg.cluster.min_size)
+        # Stable ids: this run's clusters take the ids of the earlier networks they continue.
+        plan = plan_run(store, members)
+        members = plan.members
         if step:
             step(30.0)
         coord = coordination(store, members)
@@ -223,13 +287,95 @@ def find_networks(
             step(80.0)
         decided = decide(coord, inauth, attrib, cfg.decision)
         _save_clusters(store, decided.clusters, decided.actors)
+        settings = json.dumps(asdict(cfg), default=str, sort_keys=True)
         store.engine.execute(SETTINGS_SQL)
-        store.engine.execute(
-            "INSERT INTO detect_settings VALUES (?, now())",
-            [json.dumps(asdict(cfg), default=str, sort_keys=True)],
-        )
+        store.engine.execute("INSERT INTO detect_settings VALUES (?, now())", [settings])
+        record_run(store, plan, decided.clusters, started_at=started_at, since=since,
+                   settings=settings)  # fmt: skip
     if step:
         step(100.0)
+    return plan.run_id
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _parse_since(value: str | date | datetime | None) -> datetime | None:
+    """``since`` as a naive UTC datetime (the store's time type); a date means 00:00 UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        except ValueError as exc:
+            raise InputError(f"since {value!r} is not a date or date-time; use e.g. "
+                             "2024-05-01 or 2024-05-01T12:00 (UTC unless an offset is given)"
+                             ) from exc  # fmt: skip
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+@contextmanager
+def only_since(store: Store, since: datetime | None) -> Iterator[Store]:
+    """Let every query on ``store``'s connection see only the actions at or after ``since``.
+
+    Creates temporary views ``actions`` and ``sessions`` that filter the store's tables; in
+    DuckDB a temporary view shadows the table of the same name for unqualified names, so
+    every stage reads the window without knowing it. Sessions without a time are kept (they
+    cannot be placed outside the window). The views are dropped on exit; nothing is written.
+    With ``since`` None this does nothing. Raises :class:`InputError` when no action falls
+    in the window.
+    """
+    if since is None:
+        yield store
+        return
+    e = store.engine
+    # The views must name the store's own catalog: "main.actions" would find the view itself.
+    catalog = '"' + str(e.scalar("SELECT current_database()")).replace('"', '""') + '"'
+    at = f"TIMESTAMP '{since.isoformat(sep=' ')}'"
+    e.execute(f"""CREATE OR REPLACE TEMP VIEW actions AS
+                  SELECT * FROM {catalog}.main.actions WHERE time >= {at}""")  # fmt: skip
+    e.execute(f"""CREATE OR REPLACE TEMP VIEW sessions AS
+                  SELECT * FROM {catalog}.main.sessions WHERE time IS NULL OR time >= {at}""")
+    try:
+        if not e.scalar("SELECT count(*) FROM actions"):
+            first, last = e.rows(f"SELECT min(time), max(time) FROM {catalog}.main.actions")[0]
+            raise InputError(f"{store.path}: no actions at or after {since.isoformat(sep=' ')} "
+                             f"(the store's actions run from {first} to {last})")  # fmt: skip
+        yield store
+    finally:
+        e.execute("DROP VIEW IF EXISTS temp.main.actions")
+        e.execute("DROP VIEW IF EXISTS temp.main.sessions")
+
+
+def _check_reuse_window(store: Store, since: datetime | None) -> None:
+    """Refuse to reuse signal edges computed on another window than ``since``.
+
+    The edges in the store cover the window of the last ``detect`` run when no signal ran
+    after it (``coordnet signals run`` always covers every action).
+    """
+    run = latest_run(store)
+    covered = None
+    if run is not None and run["finished_at"] is not None:
+        signals_at = store.engine.scalar("SELECT max(finished_at) FROM signal_runs")
+        if signals_at is None or signals_at <= run["finished_at"]:
+            covered = run["since"]
+    if covered != since:
+        raise InputError(
+            f"{store.path}: the signal edges in the store were computed on "
+            f"{_window_name(covered)}, not on {_window_name(since)}; run without --reuse-signals"
+        )
+
+
+def _window_name(since: datetime | None) -> str:
+    return "all actions" if since is None else f"the actions since {since.isoformat(sep=' ')}"
 
 
 def _check_signal_runs(store: Store, signals: list[Signal]) -> None:

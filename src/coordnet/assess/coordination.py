@@ -61,8 +61,7 @@ SIGNAL_WORDS = {
     "co_mention": "mentioned the same accounts",
     "synchrony": "acted in the same minutes",
     "shared_infrastructure": "shared IP addresses, devices or profile images",
-    "lockstep": "acted as one group on posts, links or texts whose audiences overlap "
-    "improbably",
+    "lockstep": "acted as one group on posts, links or texts whose audiences overlap improbably",
 }
 
 

@@ -167,7 +167,9 @@ class SparkEngine:
         for table in CANONICAL_TABLES:
             cols = store.engine.rows(
                 "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+                "WHERE table_name = ? AND table_schema = 'main' "
+                # Not the temporary views of a ``--since`` window, which share the name.
+                "AND table_catalog = current_database() ORDER BY ordinal_position",
                 [table],
             )
             select = ", ".join(_export_column(name, dtype) for name, dtype in cols)

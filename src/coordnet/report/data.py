@@ -33,6 +33,7 @@ __all__ = [
     "ReportData",
     "TimeZone",
     "gather",
+    "gather_networks",
 ]
 
 #: A network needs this many active hours (clock hours with an action) for a time zone; the
@@ -119,14 +120,26 @@ def gather(store: Store, networks: Iterable[int] | None = None) -> ReportData:
         networks=[],
         signal_runs=runs,
     )
+    data.networks = gather_networks(store, ids)
+    return data
+
+
+def gather_networks(store: Store, ids: list[int]) -> list[NetworkData]:
+    """The per-network part of :func:`gather` for already chosen network ids (reported
+    ones, e.g. from :func:`~coordnet.networks.select_networks`), in the order given.
+
+    Its cost is mostly a few scans of ``actions`` and ``evidence`` whatever the number of
+    networks, so asking for several networks at once costs little more than for one
+    (``coordnet serve`` fetches a network's neighbours in the queue with it).
+    """
     if not ids:
-        return data
+        return []
+    e = store.engine
     e.register("cn_report_sel", pa.table({"cluster_id": pa.array(ids, pa.int64())}))
     try:
-        data.networks = _gather_networks(store, ids)
+        return _gather_networks(store, ids)
     finally:
         e.unregister("cn_report_sel")
-    return data
 
 
 def _json(value: Any) -> Any:

@@ -43,7 +43,7 @@ from coordnet.report.data import NetworkData, ReportData, gather
 from coordnet.report.detail import fmt_lag, fmt_num, fmt_short, fmt_when, network_detail, safe_url
 from coordnet.store import Store
 
-__all__ = ["embed_json", "render_report", "write_report"]
+__all__ = ["embed_json", "read_asset", "render_report", "write_report"]
 
 _VENDOR = ("graphology.umd.min.js", "sigma.min.js")
 _JSON_ESCAPES = {
@@ -96,7 +96,9 @@ def embed_json(value: Any) -> Markup:
     return Markup(text)
 
 
-def _asset(*parts: str) -> str:
+def read_asset(*parts: str) -> str:
+    """A file of the report package (``static/report.js``, ``vendor/sigma.min.js``...) as
+    text, as the report inlines it; ``coordnet serve`` serves the same files."""
     text = resources.files("coordnet.report").joinpath(*parts).read_text(encoding="utf-8")
     # A source-map comment would make developer tools request a file that is not there.
     lines = [ln for ln in text.splitlines() if not ln.startswith("//# sourceMappingURL=")]
@@ -124,8 +126,9 @@ def render_report(
 ) -> str:
     """The report's HTML for already gathered ``data`` (see :func:`write_report`)."""
     env = _environment()
-    scripts = [_asset("vendor", name) for name in _VENDOR] + [_asset("static", "report.js")]
-    css = _asset("static", "report.css")
+    scripts = [read_asset("vendor", name) for name in _VENDOR]
+    scripts.append(read_asset("static", "report.js"))
+    css = read_asset("static", "report.css")
     csp = "; ".join([
         "default-src 'none'",
         "script-src " + " ".join(_sha256(s) for s in scripts),
