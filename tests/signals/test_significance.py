@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -83,3 +84,25 @@ def test_expectation_bounds_real_shuffles(store: Store, tmp_path: Path) -> None:
         counts.append(matched(labels))
     assert np.mean(counts) <= bound(src, tgt) * 1.05
     assert matched(actors) == expected[pair]["weight_source"]
+
+
+def test_q_values_in_sql_equal_numpy_and_batches_change_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The BH step-up runs in SQL over p-values computed in batches; neither changes a value."""
+    import coordnet.signals._base as base
+    from coordnet.simulate import simulate
+
+    simulate(tmp_path, scenario="demo", seed=5)
+    coordnet.ingest([tmp_path / "tweets.csv"], store)
+    one = CoRepost(window=600).fit(store)
+    edges = one.edges_
+    assert edges.num_rows > 100
+    runs = store.engine.rows("SELECT CAST(stats AS VARCHAR) FROM signal_runs WHERE signal = ?",
+                             ["co_repost"])  # fmt: skip
+    n_tests = int(json.loads(runs[0][0])["tests"])
+    expected_q = bh_qvalues(edges.column("p_value").to_numpy(), n_tests)
+    assert np.array_equal(edges.column("q_value").to_numpy(), expected_q)
+    monkeypatch.setattr(base, "EDGE_BATCH", 37)
+    batched = CoRepost(window=600).fit(store).edges_
+    assert batched.equals(edges)

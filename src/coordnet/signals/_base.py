@@ -33,9 +33,12 @@ import pyarrow as pa
 from coordnet.engine.protocol import SqlEngine
 from coordnet.errors import InputError
 from coordnet.signals.pairing import TEMP_TABLES, edge_statements, raw_statement
-from coordnet.signals.significance import pair_significance
+from coordnet.signals.significance import bh_qvalues_sql, pair_pvalues
 from coordnet.signals.window import estimate_window
 from coordnet.store import Store
+
+#: Edges whose p-values are computed in one batch (memory: about 200 bytes per edge).
+EDGE_BATCH = 2_000_000
 
 __all__ = ["EDGES_SQL", "EVIDENCE_SQL", "Signal"]
 
@@ -202,19 +205,33 @@ class Signal(ABC):
         """Add significance to ``cn_edges_out`` and replace this signal's rows in the store."""
         e = store.engine
         _ensure_tables(store)
-        found = e.arrow(
-            """SELECT ei, weight_source, weight_target, expected_source, expected_target
-               FROM cn_edges_out"""
+        n_edges = int(e.scalar("SELECT count(*) FROM cn_edges_out"))
+        # p-values in batches of about EDGE_BATCH edges, the BH step-up in SQL: the memory
+        # of this step stays bounded however many edges a signal finds.
+        parts = max(1, -(-n_edges // EDGE_BATCH))
+        e.execute("""CREATE OR REPLACE TEMP TABLE cn_pvalues (
+                         ei BIGINT, expected DOUBLE, z DOUBLE, p_value DOUBLE)""")
+        for part in range(parts):
+            where = f"WHERE hash(ei) % {parts} = {part}" if parts > 1 else ""
+            found = e.arrow(
+                f"""SELECT ei, weight_source, weight_target, expected_source, expected_target
+                    FROM cn_edges_out {where}"""
+            )
+            col = {n: found.column(n).to_numpy(zero_copy_only=False) for n in found.column_names}
+            batch = pa.table(
+                {"ei": found.column("ei"), **pair_pvalues(
+                    col["weight_source"], col["expected_source"],
+                    col["weight_target"], col["expected_target"])}
+            )  # fmt: skip
+            e.register("cn_pvalues_in", batch)
+            try:
+                e.execute("INSERT INTO cn_pvalues SELECT * FROM cn_pvalues_in")
+            finally:
+                e.unregister("cn_pvalues_in")
+        e.execute(
+            "CREATE OR REPLACE TEMP TABLE cn_sig AS "
+            + bh_qvalues_sql("cn_pvalues", max(n_tests, n_edges))
         )
-        col = {
-            name: found.column(name).to_numpy(zero_copy_only=False) for name in found.column_names
-        }
-        sig = pa.table(
-            {"ei": found.column("ei"), **pair_significance(
-                col["weight_source"], col["expected_source"],
-                col["weight_target"], col["expected_target"], n_tests)}
-        )  # fmt: skip
-        e.register("cn_significance", sig)
         try:
             with e.transaction():
                 e.execute("DELETE FROM edges WHERE signal = ?", [self.name])
@@ -224,7 +241,7 @@ class Signal(ABC):
                        SELECT ?, o.source, o.target, o.weight, o.n_objects, o.weight_source,
                               o.weight_target, o.lag_min_s, o.lag_median_s, o.lag_max_s,
                               s.expected, s.z, s.p_value, s.q_value
-                       FROM cn_edges_out o JOIN cn_significance s ON s.ei = o.ei""",
+                       FROM cn_edges_out o JOIN cn_sig s ON s.ei = o.ei""",
                     [self.name],
                 )
                 e.execute(
@@ -239,7 +256,8 @@ class Signal(ABC):
                      _json({"tests": n_tests})],
                 )  # fmt: skip
         finally:
-            e.unregister("cn_significance")
+            e.execute("DROP TABLE IF EXISTS cn_pvalues")
+            e.execute("DROP TABLE IF EXISTS cn_sig")
 
 
 def _ensure_tables(store: Store) -> None:

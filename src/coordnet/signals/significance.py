@@ -27,7 +27,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import pdtrc
 
-__all__ = ["bh_qvalues", "pair_significance", "poisson_pvalues", "z_scores"]
+__all__ = [
+    "bh_qvalues", "bh_qvalues_sql", "pair_pvalues", "pair_significance", "poisson_pvalues",
+    "z_scores",
+]  # fmt: skip
 
 
 def poisson_pvalues(observed: ArrayLike, expected: ArrayLike) -> NDArray[np.float64]:
@@ -64,6 +67,26 @@ def bh_qvalues(p: ArrayLike, m: int) -> NDArray[np.float64]:
     return q
 
 
+def pair_pvalues(
+    observed_source: ArrayLike,
+    expected_source: ArrayLike,
+    observed_target: ArrayLike,
+    expected_target: ArrayLike,
+) -> dict[str, NDArray[np.float64]]:
+    """Per edge: the weaker direction's ``expected``, ``z`` and ``p_value`` (no q-value, so
+    that edges can be tested in batches)."""
+    p_s = poisson_pvalues(observed_source, expected_source)
+    p_t = poisson_pvalues(observed_target, expected_target)
+    use_s = p_s >= p_t
+    expected = np.where(use_s, expected_source, expected_target).astype(np.float64)
+    observed = np.where(use_s, observed_source, observed_target)
+    return {
+        "expected": expected,
+        "z": z_scores(observed, expected),
+        "p_value": np.maximum(p_s, p_t),
+    }
+
+
 def pair_significance(
     observed_source: ArrayLike,
     expected_source: ArrayLike,
@@ -72,15 +95,17 @@ def pair_significance(
     n_tests: int,
 ) -> dict[str, NDArray[np.float64]]:
     """Per edge: the weaker direction's ``expected``, ``z`` and ``p_value``, and ``q_value``."""
-    p_s = poisson_pvalues(observed_source, expected_source)
-    p_t = poisson_pvalues(observed_target, expected_target)
-    use_s = p_s >= p_t
-    expected = np.where(use_s, expected_source, expected_target).astype(np.float64)
-    observed = np.where(use_s, observed_source, observed_target)
-    p = np.maximum(p_s, p_t)
-    return {
-        "expected": expected,
-        "z": z_scores(observed, expected),
-        "p_value": p,
-        "q_value": bh_qvalues(p, n_tests),
-    }
+    out = pair_pvalues(observed_source, expected_source, observed_target, expected_target)
+    out["q_value"] = bh_qvalues(out["p_value"], n_tests)
+    return out
+
+
+def bh_qvalues_sql(table: str, m: int) -> str:
+    """A query adding ``q_value`` to ``table`` (with a ``p_value`` column): the same step-up as
+    :func:`bh_qvalues`, in SQL, so that it runs over any number of edges within the engine's
+    memory limit (it sorts, spilling to disk when needed)."""
+    return f"""SELECT * EXCLUDE (cn_rank),
+                      least(min(p_value * {int(m)} / cn_rank) OVER (
+                          ORDER BY cn_rank DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+                          1.0) AS q_value
+               FROM (SELECT *, row_number() OVER (ORDER BY p_value) AS cn_rank FROM {table})"""
