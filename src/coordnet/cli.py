@@ -420,7 +420,7 @@ def signals_run_cmd(
         finally:
             if spark is not None:
                 spark.close()
-    summary = [run_summary(s) for s in fitted]
+        summary = [run_summary(s) for s in fitted]
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return

@@ -172,10 +172,8 @@ class Signal(ABC):
             if run is not store.engine:
                 store.engine.execute(f"DROP TABLE IF EXISTS {table}")
         e = store.engine
-        self.edges_: pa.Table = e.arrow(
-            "SELECT * FROM edges WHERE signal = ? ORDER BY source, target", [self.name]
-        )
         self._store = store
+        self._edges: pa.Table | None = None
         self._evidence: pa.Table | None = None
         self.stats_: dict[str, Any] = {
             "window_s": self.window_,
@@ -184,11 +182,31 @@ class Signal(ABC):
             "objects": n_objects,
             "pairs_generated": generated,
             "co_actions": co_actions,
-            "edges": self.edges_.num_rows,
+            "edges": e.scalar("SELECT count(*) FROM edges WHERE signal = ?", [self.name]),
             "evidence": e.scalar("SELECT count(*) FROM evidence WHERE signal = ?", [self.name]),
             "seconds": round(time.perf_counter() - started, 3),
         }
         return self
+
+    @property
+    def edges_(self) -> pa.Table:
+        """This fit's edges, read from the store on first use, while it is open (a big
+        platform has hundreds of millions; :meth:`n_significant` counts without loading)."""
+        if not hasattr(self, "_store"):
+            raise AttributeError(f"{self.name} is not fitted yet: call fit(store) first")
+        if self._edges is None:
+            self._edges = self._store.engine.arrow(
+                "SELECT * FROM edges WHERE signal = ? ORDER BY source, target", [self.name]
+            )
+        return self._edges
+
+    def n_significant(self, alpha: float = 0.05) -> int:
+        """How many of this fit's edges have ``q_value <= alpha`` (counted in the store)."""
+        if not hasattr(self, "_store"):
+            raise AttributeError(f"{self.name} is not fitted yet: call fit(store) first")
+        return int(self._store.engine.scalar(
+            "SELECT count(*) FROM edges WHERE signal = ? AND q_value <= ?", [self.name, alpha]
+        ))  # fmt: skip
 
     @property
     def evidence_(self) -> pa.Table:

@@ -98,5 +98,4 @@ def run_signals(
 
 def run_summary(signal: Signal, alpha: float = 0.05) -> dict[str, Any]:
     """A fitted signal in one row: its name, ``stats_`` and how many edges have q <= alpha."""
-    q = signal.edges_.column("q_value").to_pylist()
-    return {"signal": signal.name, **signal.stats_, "significant": sum(v <= alpha for v in q)}
+    return {"signal": signal.name, **signal.stats_, "significant": signal.n_significant(alpha)}
