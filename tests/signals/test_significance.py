@@ -104,5 +104,8 @@ def test_q_values_in_sql_equal_numpy_and_batches_change_nothing(
     expected_q = bh_qvalues(edges.column("p_value").to_numpy(), n_tests)
     assert np.array_equal(edges.column("q_value").to_numpy(), expected_q)
     monkeypatch.setattr(base, "EDGE_BATCH", 37)
-    batched = CoRepost(window=600).fit(store).edges_
-    assert batched.equals(edges)
+    monkeypatch.setattr(base, "EAGER_EDGES", 0)  # and edges_ read on first use
+    batched = CoRepost(window=600).fit(store)
+    assert batched._edges is None
+    assert batched.edges_.equals(edges)
+    assert batched.n_significant(0.05) == sum(q <= 0.05 for q in expected_q)

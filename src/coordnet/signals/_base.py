@@ -39,6 +39,8 @@ from coordnet.store import Store
 
 #: Edges whose p-values are computed in one batch (memory: about 200 bytes per edge).
 EDGE_BATCH = 2_000_000
+#: Up to this many edges, ``edges_`` is loaded with the fit; beyond, on first use.
+EAGER_EDGES = 5_000_000
 
 __all__ = ["EDGES_SQL", "EVIDENCE_SQL", "Signal"]
 
@@ -175,6 +177,10 @@ class Signal(ABC):
         self._store = store
         self._edges: pa.Table | None = None
         self._evidence: pa.Table | None = None
+        n_edges = int(e.scalar("SELECT count(*) FROM edges WHERE signal = ?", [self.name]))
+        if n_edges <= EAGER_EDGES:
+            # Kept with the fit, so that a later fit of the same signal cannot change them.
+            self._edges = self.edges_
         self.stats_: dict[str, Any] = {
             "window_s": self.window_,
             "rows": n_rows,
@@ -182,7 +188,7 @@ class Signal(ABC):
             "objects": n_objects,
             "pairs_generated": generated,
             "co_actions": co_actions,
-            "edges": e.scalar("SELECT count(*) FROM edges WHERE signal = ?", [self.name]),
+            "edges": n_edges,
             "evidence": e.scalar("SELECT count(*) FROM evidence WHERE signal = ?", [self.name]),
             "seconds": round(time.perf_counter() - started, 3),
         }
@@ -190,8 +196,9 @@ class Signal(ABC):
 
     @property
     def edges_(self) -> pa.Table:
-        """This fit's edges, read from the store on first use, while it is open (a big
-        platform has hundreds of millions; :meth:`n_significant` counts without loading)."""
+        """This fit's edges: loaded with the fit up to ``EAGER_EDGES`` of them, else read from
+        the store on first use, while it is open (a big platform has hundreds of millions;
+        :meth:`n_significant` counts without loading them)."""
         if not hasattr(self, "_store"):
             raise AttributeError(f"{self.name} is not fitted yet: call fit(store) first")
         if self._edges is None:
