@@ -194,34 +194,36 @@ class Signal(ABC):
         }
         return self
 
+    def _fitted_store(self) -> Store:
+        """The store of the last fit; AttributeError before any (as for any unset ``x_``)."""
+        if not hasattr(self, "_store"):
+            raise AttributeError(f"{self.name} is not fitted yet: call fit(store) first")
+        return self._store
+
     @property
     def edges_(self) -> pa.Table:
         """This fit's edges: loaded with the fit up to ``EAGER_EDGES`` of them, else read from
         the store on first use, while it is open (a big platform has hundreds of millions;
         :meth:`n_significant` counts without loading them)."""
-        if not hasattr(self, "_store"):
-            raise AttributeError(f"{self.name} is not fitted yet: call fit(store) first")
+        store = self._fitted_store()
         if self._edges is None:
-            self._edges = self._store.engine.arrow(
+            self._edges = store.engine.arrow(
                 "SELECT * FROM edges WHERE signal = ? ORDER BY source, target", [self.name]
             )
         return self._edges
 
     def n_significant(self, alpha: float = 0.05) -> int:
         """How many of this fit's edges have ``q_value <= alpha`` (counted in the store)."""
-        if not hasattr(self, "_store"):
-            raise AttributeError(f"{self.name} is not fitted yet: call fit(store) first")
-        return int(self._store.engine.scalar(
+        return int(self._fitted_store().engine.scalar(
             "SELECT count(*) FROM edges WHERE signal = ? AND q_value <= ?", [self.name, alpha]
         ))  # fmt: skip
 
     @property
     def evidence_(self) -> pa.Table:
         """This fit's evidence rows, read from the store on first use (they can be many)."""
-        if not hasattr(self, "_store"):
-            raise AttributeError(f"{self.name} is not fitted yet: call fit(store) first")
+        store = self._fitted_store()
         if self._evidence is None:
-            self._evidence = self._store.engine.arrow(
+            self._evidence = store.engine.arrow(
                 "SELECT * FROM evidence WHERE signal = ? ORDER BY ALL", [self.name]
             )
         return self._evidence
