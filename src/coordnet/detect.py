@@ -45,7 +45,7 @@ from coordnet.network.lineage import (
     record_run,
 )
 from coordnet.report import write_report
-from coordnet.signals._base import Signal
+from coordnet.signals._base import EVIDENCE_Q, Signal
 from coordnet.signals.run import build_signals, run_summary
 from coordnet.store import Store, open_store
 
@@ -194,12 +194,12 @@ def detect(
         if st.engine.scalar("SELECT count(*) FROM actions") == 0:
             raise InputError(f"{st.path}: the store has no actions to analyse")
         if reuse_signals:
-            _check_signal_runs(st, signals)
+            _check_signal_runs(st, signals, _evidence_q(cfg))
             _check_reuse_window(st, window)
         with only_since(st, window):
             summaries: list[dict[str, Any]] = []
             if not reuse_signals:
-                _run_signals(st, signals, engine, progress)
+                _run_signals(st, signals, engine, progress, _evidence_q(cfg))
                 summaries = [run_summary(s) for s in signals]
             run_id = find_networks(st, cfg, progress=progress, since=window,
                                    started_at=started_at)  # fmt: skip
@@ -378,30 +378,48 @@ def _window_name(since: datetime | None) -> str:
     return "all actions" if since is None else f"the actions since {since.isoformat(sep=' ')}"
 
 
-def _check_signal_runs(store: Store, signals: list[Signal]) -> None:
-    """Refuse to reuse signals that were never run on this store."""
+def _evidence_q(cfg: DetectConfig) -> float:
+    """The q-value up to which signals keep evidence: every edge fusion can keep has some."""
+    return max(EVIDENCE_Q, cfg.fusion.alpha)
+
+
+def _check_signal_runs(store: Store, signals: list[Signal], evidence_q: float) -> None:
+    """Refuse to reuse signals never run on this store, or run keeping less evidence than
+    this fusion ``alpha`` needs."""
     e = store.engine
-    found = set()
+    found: dict[str, float] = {}
     if e.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'signal_runs'"):
-        found = {r[0] for r in e.rows("SELECT signal FROM signal_runs")}
+        found = {name: float(json.loads(stats or "{}").get("evidence_q", 1.0))
+                 for name, stats in e.rows("SELECT signal, stats FROM signal_runs")}  # fmt: skip
     missing = sorted(s.name for s in signals if s.name not in found)
     if missing:
         raise InputError(f"{store.path}: cannot reuse signals never run on this store: "
                          f"{', '.join(missing)}")  # fmt: skip
+    short = sorted(s.name for s in signals if found[s.name] < evidence_q)
+    if short:
+        raise InputError(
+            f"{store.path}: signals {', '.join(short)} kept evidence only for edges with a "
+            f"lower q-value than fusion alpha {evidence_q}; run them again (drop "
+            "--reuse-signals)"
+        )
 
 
 def _run_signals(
-    store: Store, signals: list[Signal], engine: str, progress: ProgressFactory | None
+    store: Store,
+    signals: list[Signal],
+    engine: str,
+    progress: ProgressFactory | None,
+    evidence_q: float,
 ) -> None:
     if engine == "duckdb":
         for signal in signals:
-            signal.fit(store, progress=progress)
+            signal.fit(store, progress=progress, evidence_q=evidence_q)
         return
     from coordnet.engine.spark_engine import SparkEngine
 
     with SparkEngine.from_store(store) as spark:
         for signal in signals:
-            signal.fit(store, engine=spark, progress=progress)
+            signal.fit(store, engine=spark, progress=progress, evidence_q=evidence_q)
 
 
 def _open_input(
@@ -517,6 +535,9 @@ def write_outputs(store: Store, out_dir: str | Path) -> list[str]:
                    e.weight_source, e.weight_target, e.lag_min_s, e.lag_median_s, e.lag_max_s,
                    e.expected, e.z, e.p_value, e.q_value
             FROM edges e
+            -- Edges with evidence kept (q <= the run's evidence_q): what the finding rests on.
+            JOIN signal_runs r ON r.signal = e.signal AND e.q_value <= coalesce(
+                 CAST(json_extract(r.stats, '$.evidence_q') AS DOUBLE), 1.0)
             JOIN cluster_members ms ON ms.actor_id = e.source AND ms.reported
             JOIN cluster_members mt ON mt.actor_id = e.target AND mt.reported
                  AND mt.cluster_id = ms.cluster_id

@@ -20,9 +20,9 @@ def test_hashtags_and_domains(store: Store, tmp_path: Path) -> None:
         "4,d,z,2019-01-01 00:10:00,False,,[StopViolence],[https://site.example/c]",
     ]) + "\n", encoding="utf-8")  # fmt: skip
     coordnet.ingest([path], store)
-    tags = CoHashtag(window=60).fit(store)
+    tags = CoHashtag(window=60).fit(store, evidence_q=1.0)
     assert [(e["source"], e["target"]) for e in tags.edges_.to_pylist()] == [("a", "b")]
     assert tags.evidence_.to_pylist()[0]["object"] == "stopviolence"
-    domains = CoDomain(window=60).fit(store)
+    domains = CoDomain(window=60).fit(store, evidence_q=1.0)
     assert [(e["source"], e["target"]) for e in domains.edges_.to_pylist()] == [("a", "b")]
     assert domains.evidence_.to_pylist()[0]["object"] == "site.example"

@@ -25,7 +25,7 @@ def test_normalised_urls_match_and_reposts_do_not(store: Store, tmp_path: Path) 
         "4,d,other,2019-01-01 00:00:40,False,,[https://news.example/b]",
     ]) + "\n", encoding="utf-8")  # fmt: skip
     coordnet.ingest([path], store)
-    sig = CoLink(window=60).fit(store)
+    sig = CoLink(window=60).fit(store, evidence_q=1.0)
     assert [(e["source"], e["target"]) for e in sig.edges_.to_pylist()] == [("a", "b")]
     assert sig.evidence_.to_pylist()[0]["object"] == "https://news.example/a"
 
@@ -39,4 +39,4 @@ def test_same_edges_and_weights_as_coordination_network_toolkit(
     # Only posts with URLs: the peer links URL-less posts through an empty URL.
     peer = peer_network(store, tmp_path, "co_link", 60, where="len(urls) > 0")
     assert len(peer) > 20
-    assert directed(CoLink(window=60).fit(store).edges_.to_pylist()) == peer
+    assert directed(CoLink(window=60).fit(store, evidence_q=1.0).edges_.to_pylist()) == peer

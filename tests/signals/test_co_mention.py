@@ -35,7 +35,7 @@ def test_swarm_by_hand(store: Store, tmp_path: Path) -> None:
         "5,e,hi @x,2019-01-01 00:03:00,False,,,,,,[x]",
         "6,f,@t late,2019-01-01 00:10:00,False,,,T1,T,,[t]",        # 6 min after b
     ])], store)  # fmt: skip
-    sig = CoMention(window=300).fit(store)
+    sig = CoMention(window=300).fit(store, evidence_q=1.0)
     edges = sig.edges_.to_pylist()
     assert [(e["source"], e["target"], e["n_objects"]) for e in edges] == [
         ("a", "b", 1), ("a", "d", 1), ("b", "d", 1), ("d", "e", 1),
@@ -58,7 +58,7 @@ def test_several_targets_and_min_shared(store: Store, tmp_path: Path) -> None:
     pairs = {(e["source"], e["target"]): e["n_objects"]
              for e in CoMention(window=300).fit(store).edges_.to_pylist()}  # fmt: skip
     assert pairs == {("a", "b"): 2, ("a", "c"): 1, ("b", "c"): 1}
-    kept = CoMention(window=300, min_shared=2).fit(store).edges_.to_pylist()
+    kept = CoMention(window=300, min_shared=2).fit(store, evidence_q=1.0).edges_.to_pylist()
     assert [(e["source"], e["target"]) for e in kept] == [("a", "b")]
 
 
@@ -68,7 +68,7 @@ def test_window_edge_is_inclusive(store: Store, tmp_path: Path) -> None:
         "2,b,x,2019-01-01 00:05:00,False,,,,,,[t]",
         "3,c,x,2019-01-01 00:10:00.001,False,,,,,,[t]",
     ])], store)  # fmt: skip
-    edges = CoMention(window=300).fit(store).edges_.to_pylist()
+    edges = CoMention(window=300).fit(store, evidence_q=1.0).edges_.to_pylist()
     # a-b are exactly 300 s apart (kept); b-c are 300.001 s apart (dropped).
     assert [(e["source"], e["target"]) for e in edges] == [("a", "b")]
 
@@ -82,7 +82,7 @@ def test_bad_parameters(store: Store) -> None:
     ]
     for params, match in cases:
         with pytest.raises(InputError, match=match):
-            CoMention(**params).fit(store)
+            CoMention(**params).fit(store, evidence_q=1.0)
 
 
 def _auc(score: dict[str, int], pos: list[str], neg: list[str]) -> float:
@@ -97,7 +97,7 @@ def test_planted_swarm_ranks_above_organic(store: Store, tmp_path: Path) -> None
     simulate(tmp_path, scenario="default", accounts=800, days=2, seed=1)
     coordnet.ingest([tmp_path / "tweets.csv"], store)
     degree: dict[str, int] = {}
-    for e in CoMention(window=300).fit(store).edges_.to_pylist():
+    for e in CoMention(window=300).fit(store, evidence_q=1.0).edges_.to_pylist():
         for actor in (e["source"], e["target"]):
             degree[actor] = degree.get(actor, 0) + 1
     with open(tmp_path / "labels.csv", encoding="utf-8") as fh:

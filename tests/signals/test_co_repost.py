@@ -33,7 +33,7 @@ def test_toy_case_by_hand(store: Store, tmp_path: Path) -> None:
         ("5", "b", "2019-01-01 01:00:59", "P2"),
         ("6", "b", "2019-01-01 01:00:30", "P2"),   # b reposted P2 twice
     ])], store)  # fmt: skip
-    sig = CoRepost(window=60).fit(store)
+    sig = CoRepost(window=60).fit(store, evidence_q=1.0)
     edges = sig.edges_.to_pylist()
     assert [(e["source"], e["target"], e["n_objects"], e["weight_source"], e["weight_target"])
             for e in edges] == [("a", "b", 2, 2, 3)]  # fmt: skip
@@ -49,7 +49,10 @@ def test_window_edge_is_inclusive(store: Store, tmp_path: Path) -> None:
         ("2", "b", "2019-01-01 00:01:00", "P1"),
         ("3", "c", "2019-01-01 00:02:00.001", "P1"),
     ])], store)  # fmt: skip
-    pairs = [(e["source"], e["target"]) for e in CoRepost(window=60).fit(store).edges_.to_pylist()]
+    pairs = [
+        (e["source"], e["target"])
+        for e in CoRepost(window=60).fit(store, evidence_q=1.0).edges_.to_pylist()
+    ]
     # a-b are exactly 60 s apart (kept); b-c are 60.001 s apart (dropped).
     assert pairs == [("a", "b")]
 
@@ -57,7 +60,7 @@ def test_window_edge_is_inclusive(store: Store, tmp_path: Path) -> None:
 def test_invariants_on_simulated_data(store: Store, tmp_path: Path) -> None:
     simulate(tmp_path, scenario="demo")
     coordnet.ingest([tmp_path / "tweets.csv"], store)
-    sig = CoRepost(window=60, min_shared=2).fit(store)
+    sig = CoRepost(window=60, min_shared=2).fit(store, evidence_q=1.0)
     edges = sig.edges_.to_pylist()
     assert edges and all(e["source"] < e["target"] for e in edges)
     assert all(e["n_objects"] >= 2 for e in edges)
@@ -68,9 +71,9 @@ def test_invariants_on_simulated_data(store: Store, tmp_path: Path) -> None:
 
 def test_bad_parameters(store: Store) -> None:
     with pytest.raises(InputError, match="window"):
-        CoRepost(window=-1).fit(store)
+        CoRepost(window=-1).fit(store, evidence_q=1.0)
     with pytest.raises(InputError, match="min_shared"):
-        CoRepost(min_shared=0).fit(store)
+        CoRepost(min_shared=0).fit(store, evidence_q=1.0)
 
 
 def test_same_edges_and_weights_as_coordination_network_toolkit(
@@ -82,4 +85,7 @@ def test_same_edges_and_weights_as_coordination_network_toolkit(
     coordnet.ingest([tmp_path / "tweets.csv"], store)
     peer = peer_network(store, tmp_path, "co_retweet", 60)
     assert len(peer) > 100
-    assert directed(CoRepost(window=60, max_actors=None).fit(store).edges_.to_pylist()) == peer
+    assert (
+        directed(CoRepost(window=60, max_actors=None).fit(store, evidence_q=1.0).edges_.to_pylist())
+        == peer
+    )

@@ -45,7 +45,7 @@ def accounts(store: Store, tmp_path: Path) -> None:
 
 def test_shapes_and_dates_by_hand(store: Store, tmp_path: Path) -> None:
     accounts(store, tmp_path)
-    sig = CreationBurst().fit(store)
+    sig = CreationBurst().fit(store, evidence_q=1.0)
     assert sig.window_ == 86400.0  # the default, not estimated from activity
     edges = [(e["source"], e["target"]) for e in sig.edges_.to_pylist()]
     assert edges == [("u1", "u2"), ("u1", "u6"), ("u2", "u6"), ("u3", "u4")]
@@ -59,9 +59,9 @@ def test_shapes_and_dates_by_hand(store: Store, tmp_path: Path) -> None:
 
 def test_min_digits(store: Store, tmp_path: Path) -> None:
     accounts(store, tmp_path)
-    short = CreationBurst(window=0, min_digits=2).fit(store).edges_.to_pylist()
+    short = CreationBurst(window=0, min_digits=2).fit(store, evidence_q=1.0).edges_.to_pylist()
     assert ("u8", "u9") in [(e["source"], e["target"]) for e in short]
-    strict = CreationBurst(window=86400, min_digits=8).fit(store).edges_.to_pylist()
+    strict = CreationBurst(window=86400, min_digits=8).fit(store, evidence_q=1.0).edges_.to_pylist()
     assert [(e["source"], e["target"]) for e in strict] == [
         ("u1", "u2"), ("u1", "u6"), ("u2", "u6"),
     ]  # fmt: skip
@@ -73,7 +73,7 @@ def test_window_edge_is_inclusive(store: Store, tmp_path: Path) -> None:
         "b,bot_0002,2019-03-01 01:00:00,0",
         "c,bot_0003,2019-03-01 02:00:00.001,0",
     ])], store)  # fmt: skip
-    edges = CreationBurst(window=3600).fit(store).edges_.to_pylist()
+    edges = CreationBurst(window=3600).fit(store, evidence_q=1.0).edges_.to_pylist()
     # a-b were created exactly an hour apart (kept); b-c an hour and 1 ms apart (dropped).
     assert [(e["source"], e["target"]) for e in edges] == [("a", "b")]
 
@@ -88,7 +88,7 @@ def test_bad_parameters(store: Store) -> None:
     ]
     for params, match in cases:
         with pytest.raises(InputError, match=match):
-            CreationBurst(**params).fit(store)
+            CreationBurst(**params).fit(store, evidence_q=1.0)
 
 
 def test_planted_burst_ranks_above_organic(store: Store, tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_planted_burst_ranks_above_organic(store: Store, tmp_path: Path) -> None
     simulate(tmp_path, scenario="default", accounts=800, days=2, seed=1)
     coordnet.ingest([tmp_path / "users.csv"], store)
     degree: dict[str, int] = {}
-    for e in CreationBurst().fit(store).edges_.to_pylist():
+    for e in CreationBurst().fit(store, evidence_q=1.0).edges_.to_pylist():
         for actor in (e["source"], e["target"]):
             degree[actor] = degree.get(actor, 0) + 1
     with open(tmp_path / "labels.csv", encoding="utf-8") as fh:

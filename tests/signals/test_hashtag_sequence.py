@@ -39,7 +39,7 @@ def tweets(store: Store, tmp_path: Path) -> None:
 
 def test_sequences_by_hand(store: Store, tmp_path: Path) -> None:
     tweets(store, tmp_path)
-    sig = HashtagSequence(window=3600).fit(store)
+    sig = HashtagSequence(window=3600).fit(store, evidence_q=1.0)
     assert [(e["source"], e["target"]) for e in sig.edges_.to_pylist()] == [("a", "b"), ("f", "g")]
     evidence = {(r["source"], r["object"], r["lag_s"]) for r in sig.evidence_.to_pylist()}
     assert evidence == {
@@ -49,7 +49,9 @@ def test_sequences_by_hand(store: Store, tmp_path: Path) -> None:
 
 def test_min_hashtags(store: Store, tmp_path: Path) -> None:
     tweets(store, tmp_path)
-    edges = HashtagSequence(window=3600, min_hashtags=3).fit(store).edges_.to_pylist()
+    edges = (
+        HashtagSequence(window=3600, min_hashtags=3).fit(store, evidence_q=1.0).edges_.to_pylist()
+    )
     assert [(e["source"], e["target"]) for e in edges] == [("f", "g")]
 
 
@@ -59,7 +61,7 @@ def test_window_edge_is_inclusive(store: Store, tmp_path: Path) -> None:
         '2,b,x,2019-01-01 00:10:00,False,,"[a, b]"',
         '3,c,x,2019-01-01 00:20:00.001,False,,"[a, b]"',
     ])], store)  # fmt: skip
-    edges = HashtagSequence(window=600).fit(store).edges_.to_pylist()
+    edges = HashtagSequence(window=600).fit(store, evidence_q=1.0).edges_.to_pylist()
     # a-b are exactly 600 s apart (kept); b-c are 600.001 s apart (dropped).
     assert [(e["source"], e["target"]) for e in edges] == [("a", "b")]
 
@@ -75,7 +77,7 @@ def test_bad_parameters(store: Store) -> None:
     ]
     for params, match in cases:
         with pytest.raises(InputError, match=match):
-            HashtagSequence(**params).fit(store)
+            HashtagSequence(**params).fit(store, evidence_q=1.0)
 
 
 def test_planted_flood_ranks_above_organic(store: Store, tmp_path: Path) -> None:
@@ -83,7 +85,7 @@ def test_planted_flood_ranks_above_organic(store: Store, tmp_path: Path) -> None
     simulate(tmp_path, scenario="default", accounts=800, days=2, seed=1)
     coordnet.ingest([tmp_path / "tweets.csv"], store)
     degree: dict[str, int] = {}
-    for e in HashtagSequence(window=3600).fit(store).edges_.to_pylist():
+    for e in HashtagSequence(window=3600).fit(store, evidence_q=1.0).edges_.to_pylist():
         for actor in (e["source"], e["target"]):
             degree[actor] = degree.get(actor, 0) + 1
     with open(tmp_path / "labels.csv", encoding="utf-8") as fh:

@@ -52,7 +52,7 @@ def edited(store: Store, tmp_path: Path) -> Store:
 
 
 def test_light_edits_found_unrelated_not(edited: Store) -> None:
-    sig = NearDuplicateText(window=300).fit(edited)
+    sig = NearDuplicateText(window=300).fit(edited, evidence_q=1.0)
     # b and c share 10 of 15 words (0.67), but both are near-duplicates of the script (the
     # family's centre), so they pair up too; the family is named by the script's first post.
     assert pairs(sig) == [("a", "b"), ("a", "c"), ("b", "c")]
@@ -63,13 +63,13 @@ def test_light_edits_found_unrelated_not(edited: Store) -> None:
 
 def test_identical_texts_and_the_window(edited: Store) -> None:
     # e posted the script word for word 20 minutes after a: found once the window allows.
-    sig = NearDuplicateText(window=1200).fit(edited)
+    sig = NearDuplicateText(window=1200).fit(edited, evidence_q=1.0)
     assert pairs(sig) == [("a", "b"), ("a", "c"), ("a", "e"), ("b", "c"), ("b", "e"), ("c", "e")]
     assert ("1", "5", 1200.0) in {
         (r["action_source"], r["action_target"], r["lag_s"]) for r in sig.evidence_.to_pylist()
     }
     # 1140 s from b and 1080 s from c, but 1200 s from a: a window of 1199 s drops a-e only.
-    assert ("a", "e") not in pairs(NearDuplicateText(window=1199).fit(edited))
+    assert ("a", "e") not in pairs(NearDuplicateText(window=1199).fit(edited, evidence_q=1.0))
 
 
 def test_exact_co_text_misses_the_edits(edited: Store) -> None:
@@ -86,12 +86,12 @@ def test_threshold_is_exact_and_inclusive(store: Store, tmp_path: Path) -> None:
         ("2", "b", seven, "2019-01-01 00:00:10"),
         ("3", "c", six, "2019-01-01 00:00:20"),
     ])], store)  # fmt: skip
-    assert pairs(NearDuplicateText(window=60).fit(store)) == [("a", "b")]
-    assert pairs(NearDuplicateText(window=60, threshold=0.71).fit(store)) == []
+    assert pairs(NearDuplicateText(window=60).fit(store, evidence_q=1.0)) == [("a", "b")]
+    assert pairs(NearDuplicateText(window=60, threshold=0.71).fit(store, evidence_q=1.0)) == []
     # seven and six share 6 of 9 words (0.67); at 0.5 every pair is similar.
-    assert pairs(NearDuplicateText(window=60, threshold=0.5).fit(store)) == [
+    assert pairs(NearDuplicateText(window=60, threshold=0.5).fit(store, evidence_q=1.0)) == [
         ("a", "b"), ("a", "c"), ("b", "c")]  # fmt: skip
-    assert pairs(NearDuplicateText(window=60, threshold=1.0).fit(store)) == []
+    assert pairs(NearDuplicateText(window=60, threshold=1.0).fit(store, evidence_q=1.0)) == []
 
 
 def test_threshold_holds_on_many_random_pairs(store: Store, tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_threshold_holds_on_many_random_pairs(store: Store, tmp_path: Path) -> N
         rows += [(f"{i}1", f"p{i:03d}a", text_a, "2019-01-01 00:00:00"),
                  (f"{i}2", f"p{i:03d}b", text_b, "2019-01-01 00:00:30")]  # fmt: skip
     coordnet.ingest([io_file(tmp_path / "t.csv", rows)], store)
-    found = set(pairs(NearDuplicateText(window=60).fit(store)))
+    found = set(pairs(NearDuplicateText(window=60).fit(store, evidence_q=1.0)))
     assert found <= set(truth)
     assert all(truth[p] >= 0.7 for p in found)
     similar = {p for p, j in truth.items() if j >= 0.7}
@@ -129,7 +129,7 @@ def test_a_family_is_a_star(store: Store, tmp_path: Path) -> None:
         ("2", "b", base + " eight nine", "2019-01-01 00:00:10"),
         ("3", "c", base + " nine ten", "2019-01-01 00:00:20"),
     ])], store)  # fmt: skip
-    sig = NearDuplicateText(window=60, threshold=0.75).fit(store)
+    sig = NearDuplicateText(window=60, threshold=0.75).fit(store, evidence_q=1.0)
     # a-b: 8/9 = 0.89 and b-c: 8/10 = 0.8 make b the centre; a-c: 7/10 = 0.7 < 0.75.
     assert pairs(sig) == [("a", "b"), ("a", "c"), ("b", "c")]
     assert {r["object"] for r in sig.evidence_.to_pylist()} == {"2"}
@@ -144,7 +144,7 @@ def test_families_do_not_chain(store: Store, tmp_path: Path) -> None:
         (str(k), f"u{k:02d}", " ".join(f"w{j}" for j in range(k, k + 10)),
          f"2019-01-01 00:00:{k:02d}") for k in range(15)
     ])], store)  # fmt: skip
-    sig = NearDuplicateText(window=60).fit(store)
+    sig = NearDuplicateText(window=60).fit(store, evidence_q=1.0)
     found = pairs(sig)
     assert found and all(int(b[1:]) - int(a[1:]) <= 2 for a, b in found)
     assert len({actor for pair in found for actor in pair}) >= 10
@@ -160,8 +160,8 @@ def test_short_texts_are_skipped(store: Store, tmp_path: Path) -> None:
         ("2", "b", "stop the violence now", "2019-01-01 00:00:10"),
         ("3", "c", "now now now stop the violence", "2019-01-01 00:00:20"),  # 4 distinct words
     ])], store)  # fmt: skip
-    assert pairs(NearDuplicateText(window=60).fit(store)) == []
-    assert pairs(NearDuplicateText(window=60, min_words=4).fit(store)) == [
+    assert pairs(NearDuplicateText(window=60).fit(store, evidence_q=1.0)) == []
+    assert pairs(NearDuplicateText(window=60, min_words=4).fit(store, evidence_q=1.0)) == [
         ("a", "b"), ("a", "c"), ("b", "c")]  # fmt: skip
 
 
@@ -174,7 +174,11 @@ def test_chinese_characters_are_words(store: Store, tmp_path: Path) -> None:
     ])], store)  # fmt: skip
     # b adds an emoji and the tag 香港, both characters already there: the same 15 words;
     # c adds 的: 15 of 16 (0.94); d shares none.
-    assert pairs(NearDuplicateText(window=60).fit(store)) == [("a", "b"), ("a", "c"), ("b", "c")]
+    assert pairs(NearDuplicateText(window=60).fit(store, evidence_q=1.0)) == [
+        ("a", "b"),
+        ("a", "c"),
+        ("b", "c"),
+    ]
 
 
 def test_bad_parameters(store: Store) -> None:
@@ -192,11 +196,11 @@ def test_bad_parameters(store: Store) -> None:
     ]
     for params, match in cases:
         with pytest.raises(InputError, match=match):
-            NearDuplicateText(**params).fit(store)
+            NearDuplicateText(**params).fit(store, evidence_q=1.0)
 
 
 def test_empty_store_and_default_window(store: Store) -> None:
-    sig = NearDuplicateText().fit(store)
+    sig = NearDuplicateText().fit(store, evidence_q=1.0)
     assert sig.edges_.num_rows == 0 and sig.window_ == 300.0
     assert sig.get_params() == {"window": "auto", "min_shared": 1, "max_evidence": 20,
                                 "threshold": 0.7, "min_words": 5, "n_hashes": 64}  # fmt: skip
@@ -223,16 +227,16 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_deterministic_and_independent_of_row_order(simulated: Path, store: Store) -> None:
     coordnet.ingest([simulated / "tweets.csv"], store)
-    sig = NearDuplicateText(window=300).fit(store)
+    sig = NearDuplicateText(window=300).fit(store, evidence_q=1.0)
     assert sig.edges_.num_rows > 100
-    again = NearDuplicateText(window=300).fit(store)
+    again = NearDuplicateText(window=300).fit(store, evidence_q=1.0)
     assert again.edges_.equals(sig.edges_) and again.evidence_.equals(sig.evidence_)
     other = coordnet.open_store()
     coordnet.ingest([simulated / "tweets.csv"], other)
     other.engine.execute("CREATE TABLE rev AS SELECT * FROM actions ORDER BY action_id DESC")
     other.engine.execute("DELETE FROM actions")
     other.engine.execute("INSERT INTO actions SELECT * FROM rev")
-    reverse = NearDuplicateText(window=300).fit(other)
+    reverse = NearDuplicateText(window=300).fit(other, evidence_q=1.0)
     assert reverse.edges_.equals(sig.edges_) and reverse.evidence_.equals(sig.evidence_)
 
 
@@ -254,9 +258,11 @@ def test_planted_copy_paste_ranks_above_organic(simulated: Path, store: Store) -
         return inside, wins / len(copiers) / len(organic)
 
     near, near_auc = copier_pairs_and_auc(
-        NearDuplicateText(window=300).fit(store).edges_.to_pylist()
+        NearDuplicateText(window=300).fit(store, evidence_q=1.0).edges_.to_pylist()
     )
-    exact, exact_auc = copier_pairs_and_auc(CoText(window=300).fit(store).edges_.to_pylist())
+    exact, exact_auc = copier_pairs_and_auc(
+        CoText(window=300).fit(store, evidence_q=1.0).edges_.to_pylist()
+    )
     assert len(copiers) >= 20
     assert near_auc > 0.99
     # Light edits hide most copies from exact matching: many more copier pairs found here.

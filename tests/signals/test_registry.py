@@ -11,6 +11,7 @@ import coordnet
 from coordnet.cli import main
 from coordnet.errors import InputError
 from coordnet.signals import SIGNALS, Signal, get_signal
+from coordnet.signals._base import EVIDENCE_Q
 from coordnet.simulate import simulate
 from coordnet.store import Store
 
@@ -56,9 +57,13 @@ def test_battery(key: str, simulated: Path, store: Store) -> None:
     assert edges, f"{key} found nothing on the default scenario"
     assert all(e["source"] < e["target"] for e in edges)
     assert all(e["n_objects"] >= 1 and e["weight_source"] >= 1 for e in edges)
-    pairs = {(e["source"], e["target"]) for e in edges}
-    assert pairs == {(r["source"], r["target"]) for r in sig.evidence_.to_pylist()}
+    # Evidence for every edge that fusion can keep (q <= EVIDENCE_Q), and only for those.
+    significant = {(e["source"], e["target"]) for e in edges if e["q_value"] <= EVIDENCE_Q}
+    assert significant == {(r["source"], r["target"]) for r in sig.evidence_.to_pylist()}
     assert all(abs(r["lag_s"]) <= 120 for r in sig.evidence_.to_pylist())
+    every = SIGNALS[key](window=120, min_shared=1).fit(store, evidence_q=1.0)
+    pairs = {(e["source"], e["target"]) for e in edges}
+    assert pairs == {(r["source"], r["target"]) for r in every.evidence_.to_pylist()}
     again = SIGNALS[key](window=120, min_shared=1).fit(store)
     assert again.edges_.equals(sig.edges_)
     assert store.engine.scalar("SELECT count(*) FROM edges WHERE signal = ?", [key]) == len(edges)

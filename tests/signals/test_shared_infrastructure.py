@@ -50,7 +50,7 @@ def edge_list(sig: SharedInfrastructure) -> list[tuple[str, str, int]]:
 
 def test_sessions_within_the_window_by_hand(store: Store, tmp_path: Path) -> None:
     ingest_toy(store, tmp_path)
-    sig = SharedInfrastructure(window=86_400).fit(store)
+    sig = SharedInfrastructure(window=86_400).fit(store, evidence_q=1.0)
     # a-b: one address an hour apart; b-d: one device exactly a day apart (the edge is
     # inclusive); b-c: the address a day and a millisecond apart; image b-h is in the default
     # kinds, the bios are not.
@@ -66,14 +66,16 @@ def test_sessions_within_the_window_by_hand(store: Store, tmp_path: Path) -> Non
         ("ip:36.110.1.1", f"session:{sessions}:2", f"session:{sessions}:3", 3_600.0),
     ]
     assert sig.skipped_.num_rows == 0
-    assert SharedInfrastructure().fit(store).window_ == 86_400.0
+    assert SharedInfrastructure().fit(store, evidence_q=1.0).window_ == 86_400.0
     # every row counts in the null model, shared or not: 4 sessions x (ip, device), 2 images
     assert sig.stats_["rows"] == 10
 
 
 def test_profile_values_match_whatever_the_window(store: Store, tmp_path: Path) -> None:
     ingest_toy(store, tmp_path)
-    sig = SharedInfrastructure(window=0, kinds=("ip", "device", "image", "description")).fit(store)
+    sig = SharedInfrastructure(window=0, kinds=("ip", "device", "image", "description")).fit(
+        store, evidence_q=1.0
+    )
     assert edge_list(sig) == [("a", "e", 1), ("b", "h", 1)]
     bio = hashlib.md5(b"proud patriot love my country").hexdigest()
     assert sorted(r["object"] for r in sig.evidence_.to_pylist()) == [
@@ -84,12 +86,14 @@ def test_profile_values_match_whatever_the_window(store: Store, tmp_path: Path) 
 def test_kinds_and_the_crowd_limit(store: Store, tmp_path: Path) -> None:
     ingest_toy(store, tmp_path)
     # everyone is on one ASN; pairs within a day: a-b (1 h), b-d (24 h), c-d (1 ms)
-    asn = SharedInfrastructure(window=86_400, kinds=("asn",)).fit(store)
+    asn = SharedInfrastructure(window=86_400, kinds=("asn",)).fit(store, evidence_q=1.0)
     assert edge_list(asn) == [("a", "b", 1), ("b", "d", 1), ("c", "d", 1)]
     assert {r["object"] for r in asn.evidence_.to_pylist()} == {"asn:AS4134 Chinanet"}
-    both = SharedInfrastructure(window=86_400, kinds="asn, user_agent").fit(store)
+    both = SharedInfrastructure(window=86_400, kinds="asn, user_agent").fit(store, evidence_q=1.0)
     assert edge_list(both) == [("a", "b", 2), ("b", "d", 2), ("c", "d", 2)]
-    crowded = SharedInfrastructure(window=86_400, kinds=("asn", "ip"), max_actors=3).fit(store)
+    crowded = SharedInfrastructure(window=86_400, kinds=("asn", "ip"), max_actors=3).fit(
+        store, evidence_q=1.0
+    )
     # four actors on the ASN: skipped and listed; three on the address: kept
     assert edge_list(crowded) == [("a", "b", 1)]
     assert crowded.skipped_.to_pylist() == [
@@ -112,7 +116,7 @@ def test_kinds_and_the_crowd_limit(store: Store, tmp_path: Path) -> None:
 )
 def test_bad_parameters(store: Store, params: dict, message: str) -> None:
     with pytest.raises(InputError, match=f"shared_infrastructure: {message}"):
-        SharedInfrastructure(**{"window": 60, **params}).fit(store)
+        SharedInfrastructure(**{"window": 60, **params}).fit(store, evidence_q=1.0)
 
 
 def test_planted_campaign_shares_more_values_than_organic_accounts(
@@ -137,7 +141,7 @@ def test_planted_campaign_shares_more_values_than_organic_accounts(
         store,
     )
     with_sessions = {r[0] for r in store.engine.rows("SELECT DISTINCT actor_id FROM sessions")}
-    sig = SharedInfrastructure(window=86_400).fit(store)
+    sig = SharedInfrastructure(window=86_400).fit(store, evidence_q=1.0)
     assert sig.skipped_.to_pylist() == [
         {"platform": "twitter", "object": "ip:185.245.1.1", "n_actors": len(organic)}
     ]

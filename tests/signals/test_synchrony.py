@@ -42,7 +42,7 @@ def edge_list(sig: Synchrony) -> list[tuple[str, str, int]]:
 
 def test_shared_buckets_by_hand(store: Store, tmp_path: Path) -> None:
     coordnet.ingest([io_file(tmp_path / "t.csv")], store)
-    sig = Synchrony(window=30, bucket=30, min_shared=2).fit(store)
+    sig = Synchrony(window=30, bucket=30, min_shared=2).fit(store, evidence_q=1.0)
     # a-b share 00:00:00 and 00:01:00; a-c 00:01:00 and 00:02:00; b-c only 00:01:00; d acts
     # in one bucket and is dropped before pairing
     assert edge_list(sig) == [("a", "b", 2), ("a", "c", 2)]
@@ -59,33 +59,37 @@ def test_shared_buckets_by_hand(store: Store, tmp_path: Path) -> None:
         ("a", "c", "bucket:2019-01-01 00:02:00", "8", "9", 1.0),
     ]
     # a window at least as long as the bucket has no role: "auto" is 60 s here
-    auto = Synchrony(bucket=30, min_shared=2).fit(store)
+    auto = Synchrony(bucket=30, min_shared=2).fit(store, evidence_q=1.0)
     assert (auto.window_, edge_list(auto)) == (60.0, edge_list(sig))
-    minutes = Synchrony(window=60, bucket=60, min_shared=3).fit(store)
+    minutes = Synchrony(window=60, bucket=60, min_shared=3).fit(store, evidence_q=1.0)
     assert edge_list(minutes) == [("a", "b", 3), ("a", "c", 3), ("b", "c", 3)]
 
 
 def test_window_inside_the_bucket_is_inclusive(store: Store, tmp_path: Path) -> None:
     coordnet.ingest([io_file(tmp_path / "t.csv")], store)
-    sig = Synchrony(window=10, bucket=30, min_shared=1).fit(store)
+    sig = Synchrony(window=10, bucket=30, min_shared=1).fit(store, evidence_q=1.0)
     # a-b are 28.999 s and 15 s apart: too far; b-c and c-d exactly 10 s apart: kept
     assert edge_list(sig) == [("a", "c", 2), ("a", "d", 1), ("b", "c", 1), ("c", "d", 1)]
 
 
 def test_kinds_and_the_crowd_limit(store: Store, tmp_path: Path) -> None:
     coordnet.ingest([io_file(tmp_path / "t.csv")], store)
-    reposts = Synchrony(window=30, bucket=30, min_shared=1, kinds=("repost",)).fit(store)
+    reposts = Synchrony(window=30, bucket=30, min_shared=1, kinds=("repost",)).fit(
+        store, evidence_q=1.0
+    )
     assert edge_list(reposts) == [("a", "c", 1)]
     # a string is a comma-separated list (the CLI's -p synchrony.kinds=post,repost)
-    both = Synchrony(window=30, bucket=30, min_shared=2, kinds="post, repost").fit(store)
+    both = Synchrony(window=30, bucket=30, min_shared=2, kinds="post, repost").fit(
+        store, evidence_q=1.0
+    )
     assert edge_list(both) == [("a", "b", 2), ("a", "c", 2)]
-    crowded = Synchrony(window=30, bucket=30, min_shared=1, max_actors=3).fit(store)
+    crowded = Synchrony(window=30, bucket=30, min_shared=1, max_actors=3).fit(store, evidence_q=1.0)
     # the bucket 00:01:00 has four actors: skipped and listed
     assert edge_list(crowded) == [("a", "b", 1), ("a", "c", 1)]
     assert crowded.skipped_.to_pylist() == [
         {"platform": "twitter", "object": "bucket:2019-01-01 00:01:00", "n_actors": 4}
     ]
-    twice = Synchrony(window=30, bucket=30, min_shared=2, max_actors=3).fit(store)
+    twice = Synchrony(window=30, bucket=30, min_shared=2, max_actors=3).fit(store, evidence_q=1.0)
     assert twice.edges_.num_rows == 0
 
 
@@ -106,7 +110,7 @@ def test_kinds_and_the_crowd_limit(store: Store, tmp_path: Path) -> None:
 )
 def test_bad_parameters(store: Store, params: dict, message: str) -> None:
     with pytest.raises(InputError, match=f"synchrony: {message}"):
-        Synchrony(**{"window": 30, **params}).fit(store)
+        Synchrony(**{"window": 30, **params}).fit(store, evidence_q=1.0)
 
 
 def test_lockstep_campaigns_rank_above_organic_accounts(store: Store, tmp_path: Path) -> None:
@@ -118,7 +122,7 @@ def test_lockstep_campaigns_rank_above_organic_accounts(store: Store, tmp_path: 
     with open(tmp_path / "labels.csv", encoding="utf-8") as fh:
         style = {r["actor_id"]: r["style"] for r in csv.DictReader(fh)}
     best: dict[str, float] = {}
-    for e in Synchrony(window=60).fit(store).edges_.to_pylist():
+    for e in Synchrony(window=60).fit(store, evidence_q=1.0).edges_.to_pylist():
         for actor in (e["source"], e["target"]):
             best[actor] = max(best.get(actor, 0.0), e["z"])
     organic = [best.get(a, 0.0) for a, s in style.items() if not s]

@@ -32,7 +32,12 @@ import pyarrow as pa
 
 from coordnet.engine.protocol import SqlEngine
 from coordnet.errors import InputError
-from coordnet.signals.pairing import TEMP_TABLES, edge_statements, raw_statement
+from coordnet.signals.pairing import (
+    TEMP_TABLES,
+    edge_statements,
+    evidence_statement,
+    raw_statement,
+)
 from coordnet.signals.significance import bh_qvalues_sql, pair_pvalues
 from coordnet.signals.window import estimate_window
 from coordnet.store import Store
@@ -41,8 +46,11 @@ from coordnet.store import Store
 EDGE_BATCH = 2_000_000
 #: Up to this many edges, ``edges_`` is loaded with the fit; beyond, on first use.
 EAGER_EDGES = 5_000_000
+#: Evidence is kept for edges with ``q_value`` at or below this (fusion keeps q <= 0.05 by
+#: default; ``detect`` raises it to a larger fusion ``alpha``).
+EVIDENCE_Q = 0.25
 
-__all__ = ["EDGES_SQL", "EVIDENCE_SQL", "Signal"]
+__all__ = ["EDGES_SQL", "EVIDENCE_Q", "EVIDENCE_SQL", "Signal"]
 
 EDGES_SQL = """CREATE TABLE IF NOT EXISTS edges (
     signal VARCHAR NOT NULL, source VARCHAR NOT NULL, target VARCHAR NOT NULL,
@@ -132,24 +140,29 @@ class Signal(ABC):
         *,
         engine: SqlEngine | None = None,
         progress: ProgressFactory | None = None,
+        evidence_q: float = EVIDENCE_Q,
     ) -> Self:
         """Compute this signal's edges and evidence from ``store``; returns ``self``.
 
         ``engine`` runs the computation (default: the store's own DuckDB); results are always
-        written to the store. ``progress`` is a label -> percent-callback factory.
+        written to the store. ``progress`` is a label -> percent-callback factory. Evidence
+        rows are kept for the edges with ``q_value <= evidence_q``: the others are chance
+        co-actions under the null model, and on a big platform nearly all of the edges.
         """
         self._validate()
+        if not 0 <= evidence_q <= 1:
+            raise InputError(f"{self.name}: evidence_q must be in [0, 1], not {evidence_q!r}")
         started = time.perf_counter()
         run = engine or store.engine
         step = progress(f"{self.name}") if progress else None
         self._prepare(run)
         run.execute(raw_statement(self._pairing_rows_sql()))
         self.window_ = self._resolve_window(run)
-        statements = edge_statements(self.window_, self.min_shared, self.max_evidence)
+        statements = edge_statements(self.window_, self.min_shared)
         for i, sql in enumerate(statements):
             run.execute(sql)
             if step:
-                step(100.0 * (i + 1) / (len(statements) + 2))
+                step(100.0 * (i + 1) / (len(statements) + 3))
         stats = run.rows(
             """SELECT (SELECT count(*) FROM cn_raw), (SELECT count(*) FROM cn_actor),
                       (SELECT count(*) FROM cn_object),
@@ -159,20 +172,27 @@ class Signal(ABC):
         )[0]
         n_rows, n_actors, n_objects, generated, co_actions, n_tests = (int(x) for x in stats)
         if run is not store.engine:
-            for table in ("cn_edges_out", "cn_evidence_out"):
-                store.engine.register(f"{table}_in", run.arrow(f"SELECT * FROM {table}"))
-                store.engine.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_in"
-                )
-                store.engine.unregister(f"{table}_in")
+            _copy_table(run, store.engine, "cn_edges_out")
+        keep = self._significance(store, n_tests, evidence_q)
+        if keep and run is not store.engine:
+            run.register("cn_evidence_keep", store.engine.arrow("SELECT * FROM cn_evidence_keep"))
+        run.execute(evidence_statement(self.min_shared, self.max_evidence, keep=keep))
+        if step:
+            step(100.0 * (len(statements) + 1) / (len(statements) + 3))
+        if run is not store.engine:
+            _copy_table(run, store.engine, "cn_evidence_out")
+        self.evidence_q_ = evidence_q
         self._write(store, n_tests)
         self._finish(run)
         if step:
             step(100.0)
+        if keep and run is not store.engine:
+            run.unregister("cn_evidence_keep")
         for table in reversed(TEMP_TABLES):
             run.execute(f"DROP TABLE IF EXISTS {table}")
             if run is not store.engine:
                 store.engine.execute(f"DROP TABLE IF EXISTS {table}")
+        store.engine.execute("DROP TABLE IF EXISTS cn_sig")
         e = store.engine
         self._store = store
         self._edges: pa.Table | None = None
@@ -228,63 +248,88 @@ class Signal(ABC):
             )
         return self._evidence
 
-    def _write(self, store: Store, n_tests: int) -> None:
-        """Add significance to ``cn_edges_out`` and replace this signal's rows in the store."""
+    def _significance(self, store: Store, n_tests: int, evidence_q: float) -> bool:
+        """Write ``cn_sig`` (``cn_edges_out``'s keys with expected, z, p and q) and
+        ``cn_evidence_keep`` (the keys of the edges that get evidence) in the store's engine;
+        False when every edge gets evidence."""
         e = store.engine
-        _ensure_tables(store)
         n_edges = int(e.scalar("SELECT count(*) FROM cn_edges_out"))
         # p-values in batches of about EDGE_BATCH edges, the BH step-up in SQL: the memory
         # of this step stays bounded however many edges a signal finds.
         parts = max(1, -(-n_edges // EDGE_BATCH))
         e.execute("""CREATE OR REPLACE TEMP TABLE cn_pvalues (
                          ei BIGINT, expected DOUBLE, z DOUBLE, p_value DOUBLE)""")
-        for part in range(parts):
-            where = f"WHERE hash(ei) % {parts} = {part}" if parts > 1 else ""
-            found = e.arrow(
-                f"""SELECT ei, weight_source, weight_target, expected_source, expected_target
-                    FROM cn_edges_out {where}"""
-            )
-            col = {n: found.column(n).to_numpy(zero_copy_only=False) for n in found.column_names}
-            batch = pa.table(
-                {"ei": found.column("ei"), **pair_pvalues(
-                    col["weight_source"], col["expected_source"],
-                    col["weight_target"], col["expected_target"])}
-            )  # fmt: skip
-            e.register("cn_pvalues_in", batch)
-            try:
-                e.execute("INSERT INTO cn_pvalues SELECT * FROM cn_pvalues_in")
-            finally:
-                e.unregister("cn_pvalues_in")
-        e.execute(
-            "CREATE OR REPLACE TEMP TABLE cn_sig AS "
-            + bh_qvalues_sql("cn_pvalues", max(n_tests, n_edges))
-        )
         try:
-            with e.transaction():
-                e.execute("DELETE FROM edges WHERE signal = ?", [self.name])
-                e.execute("DELETE FROM evidence WHERE signal = ?", [self.name])
-                e.execute(
-                    """INSERT INTO edges
-                       SELECT ?, o.source, o.target, o.weight, o.n_objects, o.weight_source,
-                              o.weight_target, o.lag_min_s, o.lag_median_s, o.lag_max_s,
-                              s.expected, s.z, s.p_value, s.q_value
-                       FROM cn_edges_out o JOIN cn_sig s ON s.ei = o.ei""",
-                    [self.name],
+            for part in range(parts):
+                where = f"WHERE hash(ei) % {parts} = {part}" if parts > 1 else ""
+                found = e.arrow(
+                    # Typed here: a sum can come back as a 128-bit integer, which reaches
+                    # numpy as Python objects, ten times slower.
+                    f"""SELECT ei, CAST(weight_source AS BIGINT) AS weight_source,
+                               CAST(weight_target AS BIGINT) AS weight_target,
+                               CAST(expected_source AS DOUBLE) AS expected_source,
+                               CAST(expected_target AS DOUBLE) AS expected_target
+                        FROM cn_edges_out {where}"""
                 )
-                e.execute(
-                    """INSERT INTO evidence SELECT ?, source, target, object, action_source,
-                              action_target, lag_s FROM cn_evidence_out""",
-                    [self.name],
-                )
-                e.execute(
-                    """INSERT OR REPLACE INTO signal_runs
-                       VALUES (?, ?, ?, ?, now())""",
-                    [self.name, _json(self.get_params()), self.window_,
-                     _json({"tests": n_tests})],
+                col = {n: found.column(n).to_numpy(zero_copy_only=False)
+                       for n in found.column_names}  # fmt: skip
+                batch = pa.table(
+                    {"ei": found.column("ei"), **pair_pvalues(
+                        col["weight_source"], col["expected_source"],
+                        col["weight_target"], col["expected_target"])}
                 )  # fmt: skip
+                e.register("cn_pvalues_in", batch)
+                try:
+                    e.execute("INSERT INTO cn_pvalues SELECT * FROM cn_pvalues_in")
+                finally:
+                    e.unregister("cn_pvalues_in")
+            e.execute(
+                "CREATE OR REPLACE TEMP TABLE cn_sig AS "
+                + bh_qvalues_sql("cn_pvalues", max(n_tests, n_edges))
+            )
         finally:
             e.execute("DROP TABLE IF EXISTS cn_pvalues")
-            e.execute("DROP TABLE IF EXISTS cn_sig")
+        e.execute(
+            "CREATE OR REPLACE TEMP TABLE cn_evidence_keep AS "
+            f"SELECT ei FROM cn_sig WHERE q_value <= {float(evidence_q)!r}"
+        )
+        return True
+
+    def _write(self, store: Store, n_tests: int) -> None:
+        """Replace this signal's rows in the store: ``cn_edges_out`` with ``cn_sig``'s
+        significance, ``cn_evidence_out``, and the run record (one transaction)."""
+        e = store.engine
+        _ensure_tables(store)
+        with e.transaction():
+            e.execute("DELETE FROM edges WHERE signal = ?", [self.name])
+            e.execute("DELETE FROM evidence WHERE signal = ?", [self.name])
+            e.execute(
+                """INSERT INTO edges
+                   SELECT ?, o.source, o.target, o.weight, o.n_objects, o.weight_source,
+                          o.weight_target, o.lag_min_s, o.lag_median_s, o.lag_max_s,
+                          s.expected, s.z, s.p_value, s.q_value
+                   FROM cn_edges_out o JOIN cn_sig s ON s.ei = o.ei""",
+                [self.name],
+            )
+            e.execute(
+                """INSERT INTO evidence SELECT ?, source, target, object, action_source,
+                          action_target, lag_s FROM cn_evidence_out""",
+                [self.name],
+            )
+            e.execute(
+                "INSERT OR REPLACE INTO signal_runs VALUES (?, ?, ?, ?, now())",
+                [self.name, _json(self.get_params()), self.window_,
+                 _json({"tests": n_tests, "evidence_q": self.evidence_q_})],
+            )  # fmt: skip
+
+
+def _copy_table(source: SqlEngine, target: SqlEngine, table: str) -> None:
+    """Copy a temporary table from the engine that computed it to the store's engine."""
+    target.register(f"{table}_in", source.arrow(f"SELECT * FROM {table}"))
+    try:
+        target.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_in")
+    finally:
+        target.unregister(f"{table}_in")
 
 
 def _ensure_tables(store: Store) -> None:

@@ -279,6 +279,11 @@ class Lockstep(Signal):
             "expected": pa.array(expected[best]),
         })  # fmt: skip
 
+    def _significance(self, store: Store, n_tests: int, evidence_q: float) -> bool:
+        """Nothing before the evidence: a tie's significance is its block's, read from its
+        evidence in :meth:`_write` (every tie keeps its evidence)."""
+        return False
+
     def _write(self, store: Store, n_tests: int) -> None:
         """Give each tie the block's significance (its objects' best lockstep pair)."""
         from coordnet.signals._base import _ensure_tables, _json
@@ -319,7 +324,8 @@ class Lockstep(Signal):
                 e.execute(
                     "INSERT OR REPLACE INTO signal_runs VALUES (?, ?, ?, ?, now())",
                     [self.name, _json(self.get_params()), self.window_,
-                     _json({"tests": self.n_object_tests_, "blocks": self.blocks_.num_rows})],
+                     _json({"tests": self.n_object_tests_, "blocks": self.blocks_.num_rows,
+                            "evidence_q": 1.0})],
                 )  # fmt: skip
         finally:
             e.unregister("cn_ls_objects_sig")

@@ -16,7 +16,7 @@ object) and mapped back at the end; nothing in the output depends on how they we
 
 from __future__ import annotations
 
-__all__ = ["TEMP_TABLES", "edge_statements", "raw_statement"]
+__all__ = ["TEMP_TABLES", "edge_statements", "evidence_statement", "raw_statement"]
 
 #: Multiplier packing an ordered actor pair (u < v, both dense ids) into one BIGINT.
 KEY = 4294967296
@@ -24,7 +24,8 @@ KEY = 4294967296
 #: Temporary tables the statements create, dropped after a fit.
 TEMP_TABLES = (
     "cn_raw", "cn_actor", "cn_action", "cn_object", "cn_platform", "cn_r", "cn_pairs", "cn_pc",
-    "cn_multi", "cn_edge", "cn_crowd", "cn_actor_null", "cn_edges_out", "cn_evidence_out",
+    "cn_multi", "cn_edge", "cn_crowd", "cn_actor_null", "cn_edges_out", "cn_evidence_keep",
+    "cn_evidence_out",
 )  # fmt: skip
 
 
@@ -37,15 +38,14 @@ def raw_statement(objects_sql: str) -> str:
         FROM ({objects_sql}) WHERE object IS NOT NULL AND ms IS NOT NULL"""
 
 
-def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[str]:
-    """Statements from ``cn_raw`` to ``cn_edges_out`` and ``cn_evidence_out``.
+def edge_statements(window: float, min_shared: int) -> list[str]:
+    """Statements from ``cn_raw`` to ``cn_edges_out`` (evidence: :func:`evidence_statement`).
 
     ``cn_edges_out`` has one row per kept pair with an integer ``ei``, the counts, lag
     statistics, the popularity weight and ``expected`` (co-actions expected by chance); the
     significance figures are added from it by :mod:`coordnet.signals.significance`.
     """
     w = repr(float(window))
-    cap = int(max_evidence)
     slack_ms = int(float(window) * 1000) + 1
     # Exact per-direction checks, as the peer compares: seconds as doubles, inclusive band.
     ok12 = f"y.ms / 1000.0 BETWEEN f.ms / 1000.0 - {w} AND f.ms / 1000.0 + {w}"
@@ -159,10 +159,23 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
             JOIN cn_actor_null sa ON sa.ai = e.uv // {KEY}
             JOIN cn_actor_null ta ON ta.ai = e.uv % {KEY}
             WHERE e.n_objects >= {int(min_shared)}""",
-        # Evidence: every co-action of pairs with at most max_evidence of them; for the others
-        # the closest in time, ties broken by object and action ids (never by integer ids).
-        f"""CREATE OR REPLACE TEMP TABLE cn_evidence_out AS
-            WITH kept AS (SELECT uv, n_pairs FROM cn_edge WHERE n_objects >= {int(min_shared)}),
+    ]
+
+
+def evidence_statement(min_shared: int, max_evidence: int, *, keep: bool) -> str:
+    """The statement from the pairing tables to ``cn_evidence_out``: every co-action of pairs
+    with at most ``max_evidence`` of them; for the others the closest in time, ties broken by
+    object and action ids (never by integer ids).
+
+    With ``keep``, only the edges whose key ``ei`` is in the table ``cn_evidence_keep`` get
+    evidence (the significant ones: most edges of a big run are chance single co-actions,
+    and writing their evidence cost more than the rest of the signal together).
+    """
+    cap = int(max_evidence)
+    only = " AND uv IN (SELECT ei FROM cn_evidence_keep)" if keep else ""
+    return f"""CREATE OR REPLACE TEMP TABLE cn_evidence_out AS
+            WITH kept AS (SELECT uv, n_pairs FROM cn_edge
+                          WHERE n_objects >= {int(min_shared)}{only}),
             few AS (SELECT p.* FROM cn_pairs p JOIN kept k ON k.uv = p.uv
                     WHERE k.n_pairs <= {cap}),
             many AS (SELECT p.* FROM cn_multi p JOIN kept k ON k.uv = p.uv
@@ -187,5 +200,4 @@ def edge_statements(window: float, min_shared: int, max_evidence: int) -> list[s
             UNION ALL
             SELECT source, target, object, action_source, action_target, lag_s FROM named
             QUALIFY row_number() OVER (PARTITION BY uv ORDER BY abs(lag_s), object,
-                                       action_source, action_target) <= {cap}""",
-    ]
+                                       action_source, action_target) <= {cap}"""

@@ -37,8 +37,15 @@ def poisson_pvalues(observed: ArrayLike, expected: ArrayLike) -> NDArray[np.floa
     """Upper tail ``P(Poisson(expected) >= observed)`` for each pair (1.0 when observed <= 0)."""
     k = np.asarray(observed, dtype=np.float64)
     lam = np.maximum(np.asarray(expected, dtype=np.float64), 0.0)
+    p = np.ones(np.broadcast(k, lam).shape)
+    k, lam = np.broadcast_arrays(k, lam)
+    # P(X >= 1) = 1 - exp(-lam) in closed form: most edges of a big run co-act once, and the
+    # series of the general case costs far more.
+    one = k == 1
+    p[one] = -np.expm1(-lam[one])
     # pdtrc(k - 1, lam) = P(X > k - 1) = P(X >= k).
-    p = np.where(k > 0, pdtrc(np.maximum(k - 1, 0), lam), 1.0)
+    many = k > 1
+    p[many] = pdtrc(k[many] - 1, lam[many])
     return np.clip(p, 0.0, 1.0)
 
 
