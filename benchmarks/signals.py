@@ -99,13 +99,15 @@ def progress(label):
 
 kwargs = {"progress": progress} if "progress" in inspect.signature(sig.fit).parameters else {}
 sig.fit(store, **kwargs)
-store.close()
 seconds = time.perf_counter() - t0
 stats = getattr(sig, "stats_", None) or {}
+# Big fits leave edges_ in the store until first use: read them before closing it.
+n_edges = stats.get("edges", 0)
 if out != "-":
     import pyarrow.parquet as pq
     pq.write_table(sig.edges_.select(["source", "target", "weight_source", "weight_target"]), out)
-print(json.dumps({"seconds": seconds, "import_s": imported, "edges": sig.edges_.num_rows,
+store.close()
+print(json.dumps({"seconds": seconds, "import_s": imported, "edges": n_edges,
                   "stats": stats, "window": getattr(sig, "window_", None)},
                  default=lambda o: o.item() if hasattr(o, "item") else str(o)))
 """
