@@ -36,7 +36,7 @@ from coordnet.ingest import ingest
 from coordnet.network.blocks import block_clusters
 from coordnet.network.cluster import ClusterParams, leiden_clusters
 from coordnet.network.decide import DecisionParams, decide
-from coordnet.network.fuse import FusionParams, fuse_edges
+from coordnet.network.fuse import GROUP_SIGNALS, NOT_COORDINATION, FusionParams, fuse_edges
 from coordnet.network.lineage import (
     gone_networks,
     latest_run,
@@ -184,7 +184,9 @@ def detect(
         raise InputError(f"unknown engine {engine!r}; choose duckdb or spark")
     cfg.fusion.validate()
     cfg.decision.validate()
-    signals = build_signals(cfg.signals, cfg.signal_common, cfg.signal_params)
+    signals = _pair_signals_ask_min_objects(
+        build_signals(cfg.signals, cfg.signal_common, cfg.signal_params), cfg.fusion
+    )
     if not inputs:
         raise InputError("detect needs at least one input file or store")
     out_dir = Path(out)
@@ -376,6 +378,20 @@ def _check_reuse_window(store: Store, since: datetime | None) -> None:
 
 def _window_name(since: datetime | None) -> str:
     return "all actions" if since is None else f"the actions since {since.isoformat(sep=' ')}"
+
+
+def _pair_signals_ask_min_objects(signals: list[Signal], fusion: FusionParams) -> list[Signal]:
+    """Raise each pair signal's ``min_shared`` to fusion's ``min_objects``: fusion never keeps
+    a pair edge with fewer shared objects, on a big platform such edges are nearly all of
+    them (chance single co-actions), and neither testing nor writing them saves most of a
+    signal's time. The q-values of the others can only grow (the pairs left out count as
+    tests with p = 1)."""
+    for signal in signals:
+        if signal.name in NOT_COORDINATION or signal.name in GROUP_SIGNALS:
+            continue
+        if signal.min_shared < fusion.min_objects:
+            signal.min_shared = fusion.min_objects
+    return signals
 
 
 def _evidence_q(cfg: DetectConfig) -> float:
