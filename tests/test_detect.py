@@ -74,7 +74,11 @@ def test_outputs_follow_the_contract(result: Path) -> None:
         assert col in edges.column_names
     flagged = {a["account_id"] for a in accounts}
     assert set(edges.column("source").to_pylist()) <= flagged
-    assert evidence.num_rows >= edges.num_rows
+    # The co-actions behind every reported edge (DESIGN.md): each has evidence rows.
+    keys = ("signal", "source", "target")
+    with_evidence = {tuple(r[k] for k in keys) for r in evidence.select(keys).to_pylist()}
+    assert {tuple(r[k] for k in keys) for r in edges.select(keys).to_pylist()} <= with_evidence
+    assert max(edges.column("q_value").to_pylist()) <= 0.25
 
 
 def test_quality_floor_on_the_demo(sim: Path, result: Path) -> None:
@@ -118,6 +122,21 @@ def test_reuse_signals_only_redoes_the_networks(result: Path, tmp_path: Path) ->
     assert code == 2 and "never run" in text
     code, text = cli("detect", str(store), "--out", str(tmp_path / "o"), "--memory-limit", "lots")
     assert code == 2 and "not a size" in text
+    # Evidence was kept up to q 0.25: a looser fusion alpha needs the signals run again.
+    code, text = cli("detect", str(store), "--out", str(tmp_path / "o"), "--reuse-signals",
+                     "--alpha", "0.5", "--no-progress")  # fmt: skip
+    assert code == 2 and "run them again" in text
+
+
+def test_signal_option_chooses_the_signals(result: Path, tmp_path: Path) -> None:
+    store = tmp_path / "copy.duckdb"
+    shutil.copy(result / "store.duckdb", store)
+    code, text = cli("detect", str(store), "--out", str(tmp_path / "two"), "-s", "co-repost",
+                     "--signal", "co_text", "--no-progress", "--json")  # fmt: skip
+    assert code == 0, text
+    assert [s["signal"] for s in json.loads(text)["signals"]] == ["co_repost", "co_text"]
+    code, text = cli("detect", str(store), "--out", str(tmp_path / "x"), "-s", "no-such")
+    assert code == 2 and "no-such" in text
 
 
 def test_explain_flagged_and_unflagged(result: Path, sim: Path) -> None:

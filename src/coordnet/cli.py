@@ -451,6 +451,13 @@ def signals_run_cmd(
     default=None,
     help="TOML file with [signals], [fusion], [cluster] and [decision] tables.",
 )
+@click.option(
+    "--signal",
+    "-s",
+    "names",
+    multiple=True,
+    help="Signal to run (repeatable; default: every signal, or the config's [signals] run).",
+)
 @signal_options
 @click.option("--alpha", type=float, default=None, help="Per-signal q-value to keep an edge.")
 @click.option("--min-objects", type=int, default=None, help="Distinct objects an edge needs.")
@@ -491,6 +498,7 @@ def detect_cmd(
     store_path: str | None,
     fmt: str | None,
     config: str | None,
+    names: tuple[str, ...],
     window: str | None,
     min_shared: int | None,
     max_evidence: int | None,
@@ -523,6 +531,7 @@ def detect_cmd(
     decision: dict[str, Any] = {"min_score": min_score, "min_inauthenticity": min_inauthenticity}
     cfg = replace(
         cfg,
+        signals=tuple(names) if names else cfg.signals,
         signal_common=common,
         signal_params=per,
         fusion=replace(cfg.fusion, **{k: v for k, v in fusion.items() if v is not None}),
