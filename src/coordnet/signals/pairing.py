@@ -101,7 +101,13 @@ def edge_statements(window: float, min_shared: int) -> list[str]:
                    CASE WHEN a1 < a2 THEN ok12 ELSE ok21 END AS ok_uv,
                    CASE WHEN a1 < a2 THEN ok21 ELSE ok12 END AS ok_vu
             FROM p WHERE ok12 OR ok21""",
-        "CREATE OR REPLACE TEMP TABLE cn_pc AS SELECT uv, count(*) AS n FROM cn_pairs GROUP BY uv",
+        # Co-actions per pair; for a pair with one (most of them), that row's fields, so its
+        # edge needs no second pass over cn_pairs (min of one value is the value).
+        """CREATE OR REPLACE TEMP TABLE cn_pc AS
+           SELECT uv, count(*) AS n, min(oi) AS oi, min(abs(mv - mu)) AS lag_ms,
+                  max(CASE WHEN ok_uv THEN 1 ELSE 0 END) AS w_uv,
+                  max(CASE WHEN ok_vu THEN 1 ELSE 0 END) AS w_vu
+           FROM cn_pairs GROUP BY uv""",
         # Most pairs co-act once: their edge is the row itself, no aggregation needed.
         """CREATE OR REPLACE TEMP TABLE cn_multi AS
            SELECT p.* FROM cn_pairs p JOIN cn_pc c ON c.uv = p.uv WHERE c.n > 1""",
@@ -126,11 +132,10 @@ def edge_statements(window: float, min_shared: int) -> list[str]:
             FROM e JOIN cn_pc c ON c.uv = e.uv JOIN l ON l.uv = e.uv
             LEFT JOIN d ON d.uv = e.uv
             UNION ALL
-            SELECT p.uv, 1, 1, CAST(o.idf AS DOUBLE),
-                   CASE WHEN p.ok_uv THEN 1 ELSE 0 END, CASE WHEN p.ok_vu THEN 1 ELSE 0 END,
-                   abs(p.mv - p.mu) / 1000.0, abs(p.mv - p.mu) / 1000.0, abs(p.mv - p.mu) / 1000.0
-            FROM cn_pairs p JOIN cn_pc c ON c.uv = p.uv AND c.n = 1
-            JOIN cn_object o ON o.oi = p.oi""",
+            SELECT c.uv, 1, 1, CAST(o.idf AS DOUBLE), c.w_uv, c.w_vu,
+                   c.lag_ms / 1000.0, c.lag_ms / 1000.0, c.lag_ms / 1000.0
+            FROM cn_pc c JOIN cn_object o ON o.oi = c.oi
+            WHERE c.n = 1""",
         # Null model inputs: each actor's crowd C_a, the other actors' rows inside the windows
         # of its own rows (directed co-action rows from its side).
         f"""CREATE OR REPLACE TEMP TABLE cn_crowd AS
