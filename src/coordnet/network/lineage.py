@@ -44,7 +44,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -297,8 +297,8 @@ def record_run(
             "is_new": before is None,
         })  # fmt: skip
     e.execute(
-        "INSERT INTO detect_runs VALUES (?, ?, now(), ?, ?)",
-        [plan.run_id, started_at, since, settings],
+        "INSERT INTO detect_runs VALUES (?, ?, ?, ?, ?)",
+        [plan.run_id, started_at, datetime.now(UTC).replace(tzinfo=None), since, settings],
     )
     if not history:
         return

@@ -26,6 +26,7 @@ import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
 import pyarrow as pa
@@ -317,9 +318,9 @@ class Signal(ABC):
                 [self.name],
             )
             e.execute(
-                "INSERT OR REPLACE INTO signal_runs VALUES (?, ?, ?, ?, now())",
+                "INSERT OR REPLACE INTO signal_runs VALUES (?, ?, ?, ?, ?)",
                 [self.name, _json(self.get_params()), self.window_,
-                 _json({"tests": n_tests, "evidence_q": self.evidence_q_})],
+                 _json({"tests": n_tests, "evidence_q": self.evidence_q_}), utc_now()],
             )  # fmt: skip
 
 
@@ -343,6 +344,12 @@ def _ensure_tables(store: Store) -> None:
     e.execute(EDGES_SQL)
     e.execute(EVIDENCE_SQL)
     e.execute(SIGNAL_RUNS_SQL)
+
+
+def utc_now() -> datetime:
+    """Now, as the store's naive UTC timestamps. Not SQL ``now()``: inside a transaction that
+    is when the transaction began, which for a big write is minutes earlier."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _json(value: object) -> str:

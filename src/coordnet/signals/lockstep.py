@@ -286,7 +286,7 @@ class Lockstep(Signal):
 
     def _write(self, store: Store, n_tests: int) -> None:
         """Give each tie the block's significance (its objects' best lockstep pair)."""
-        from coordnet.signals._base import _ensure_tables, _json
+        from coordnet.signals._base import _ensure_tables, _json, utc_now
 
         e = store.engine
         _ensure_tables(store)
@@ -322,10 +322,10 @@ class Lockstep(Signal):
                 e.execute(MEMBERS_SQL)
                 e.execute("INSERT INTO lockstep_members SELECT * FROM cn_ls_members_in")
                 e.execute(
-                    "INSERT OR REPLACE INTO signal_runs VALUES (?, ?, ?, ?, now())",
+                    "INSERT OR REPLACE INTO signal_runs VALUES (?, ?, ?, ?, ?)",
                     [self.name, _json(self.get_params()), self.window_,
                      _json({"tests": self.n_object_tests_, "blocks": self.blocks_.num_rows,
-                            "evidence_q": 1.0})],
+                            "evidence_q": 1.0}), utc_now()],
                 )  # fmt: skip
         finally:
             e.unregister("cn_ls_objects_sig")
