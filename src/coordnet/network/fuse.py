@@ -31,7 +31,10 @@ import pyarrow as pa
 from coordnet.errors import InputError
 from coordnet.store import Store
 
-__all__ = ["FUSED_EDGES_SQL", "GROUP_SIGNALS", "NOT_COORDINATION", "FusionParams", "fuse_edges"]
+__all__ = [
+    "FUSED_EDGES_SQL", "GROUP_SIGNALS", "NOT_COORDINATION", "FusionParams", "fuse_edges",
+    "write_fused_edges",
+]  # fmt: skip
 
 #: Signals whose edges are not evidence of coordination (kept for inauthenticity).
 NOT_COORDINATION: tuple[str, ...] = ("creation_burst",)
@@ -76,7 +79,18 @@ def fuse_edges(
     *,
     exclude: Iterable[str] = NOT_COORDINATION,
 ) -> pa.Table:
-    """Write ``fused_edges`` (one row per actor pair) from ``edges``; return it as Arrow.
+    """Write ``fused_edges`` (:func:`write_fused_edges`); return the whole table as Arrow."""
+    write_fused_edges(store, params, exclude=exclude)
+    return store.engine.arrow("SELECT * FROM fused_edges ORDER BY source, target")
+
+
+def write_fused_edges(
+    store: Store,
+    params: FusionParams | None = None,
+    *,
+    exclude: Iterable[str] = NOT_COORDINATION,
+) -> None:
+    """Write ``fused_edges`` (one row per actor pair) from ``edges``.
 
     Every pair with at least one signal passing ``alpha``/``min_objects`` gets a row;
     ``kept`` says whether it also has ``min_signals`` signals. Per-signal detail stays in
@@ -104,4 +118,3 @@ def fuse_edges(
                GROUP BY source, target""",
             [p.min_signals, p.cap, group, p.alpha, p.min_objects, skip],
         )
-    return e.arrow("SELECT * FROM fused_edges ORDER BY source, target")
