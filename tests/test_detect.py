@@ -126,6 +126,10 @@ def test_reuse_signals_only_redoes_the_networks(result: Path, tmp_path: Path) ->
     code, text = cli("detect", str(store), "--out", str(tmp_path / "o"), "--reuse-signals",
                      "--alpha", "0.5", "--no-progress")  # fmt: skip
     assert code == 2 and "run them again" in text
+    # Pair edges were stored from min_objects (2) up: asking for 1 needs them run again.
+    code, text = cli("detect", str(store), "--out", str(tmp_path / "o"), "--reuse-signals",
+                     "--min-objects", "1", "--no-progress")  # fmt: skip
+    assert code == 2 and "run them again" in text
 
 
 def test_signal_option_chooses_the_signals(result: Path, tmp_path: Path) -> None:

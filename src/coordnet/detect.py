@@ -191,10 +191,8 @@ def detect(
         raise InputError(f"unknown engine {engine!r}; choose duckdb or spark")
     cfg.fusion.validate()
     cfg.decision.validate()
-    signals = _pair_signals_ask_min_objects(
-        build_signals(cfg.signals or default_signals(), cfg.signal_common, cfg.signal_params),
-        cfg.fusion,
-    )
+    signals = build_signals(cfg.signals or default_signals(), cfg.signal_common,
+                            cfg.signal_params)  # fmt: skip
     if not inputs:
         raise InputError("detect needs at least one input file or store")
     out_dir = Path(out)
@@ -204,12 +202,12 @@ def detect(
         if st.engine.scalar("SELECT count(*) FROM actions") == 0:
             raise InputError(f"{st.path}: the store has no actions to analyse")
         if reuse_signals:
-            _check_signal_runs(st, signals, _evidence_q(cfg))
+            _check_signal_runs(st, signals, cfg)
             _check_reuse_window(st, window)
         with only_since(st, window):
             summaries: list[dict[str, Any]] = []
             if not reuse_signals:
-                _run_signals(st, signals, engine, progress, _evidence_q(cfg))
+                _run_signals(st, signals, engine, progress, cfg)
                 summaries = [run_summary(s) for s in signals]
             run_id = find_networks(st, cfg, progress=progress, since=window,
                                    started_at=started_at)  # fmt: skip
@@ -411,18 +409,15 @@ def default_signals() -> tuple[str, ...]:
     return tuple(name for name in SIGNALS if name not in NOT_COORDINATION)
 
 
-def _pair_signals_ask_min_objects(signals: list[Signal], fusion: FusionParams) -> list[Signal]:
-    """Raise each pair signal's ``min_shared`` to fusion's ``min_objects``: fusion never keeps
-    a pair edge with fewer shared objects, on a big platform such edges are nearly all of
-    them (chance single co-actions), and neither testing nor writing them saves most of a
-    signal's time. The q-values of the others can only grow (the pairs left out count as
-    tests with p = 1)."""
-    for signal in signals:
-        if signal.name in NOT_COORDINATION or signal.name in GROUP_SIGNALS:
-            continue
-        if signal.min_shared < fusion.min_objects:
-            signal.min_shared = fusion.min_objects
-    return signals
+def _store_min_objects(signal: Signal, fusion: FusionParams) -> int:
+    """Fewest shared objects an edge of ``signal`` needs to be stored: fusion's
+    ``min_objects`` for pair signals (fusion never keeps an edge with fewer; on a big platform
+    those are nearly all of them, chance single co-actions, and storing them and their
+    evidence cost more than the rest of the signal), 1 for the others. Every edge is still
+    tested, so the stored edges' q-values do not change."""
+    if signal.name in NOT_COORDINATION or signal.name in GROUP_SIGNALS:
+        return 1
+    return fusion.min_objects
 
 
 def _evidence_q(cfg: DetectConfig) -> float:
@@ -430,24 +425,29 @@ def _evidence_q(cfg: DetectConfig) -> float:
     return max(EVIDENCE_Q, cfg.fusion.alpha)
 
 
-def _check_signal_runs(store: Store, signals: list[Signal], evidence_q: float) -> None:
-    """Refuse to reuse signals never run on this store, or run keeping less evidence than
-    this fusion ``alpha`` needs."""
+def _check_signal_runs(store: Store, signals: list[Signal], cfg: DetectConfig) -> None:
+    """Refuse to reuse signals never run on this store, or run keeping fewer edges or less
+    evidence than these fusion settings need."""
     e = store.engine
-    found: dict[str, float] = {}
+    found: dict[str, dict[str, Any]] = {}
     if e.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'signal_runs'"):
-        found = {name: float(json.loads(stats or "{}").get("evidence_q", 1.0))
+        found = {name: json.loads(stats or "{}")
                  for name, stats in e.rows("SELECT signal, stats FROM signal_runs")}  # fmt: skip
     missing = sorted(s.name for s in signals if s.name not in found)
     if missing:
         raise InputError(f"{store.path}: cannot reuse signals never run on this store: "
                          f"{', '.join(missing)}")  # fmt: skip
-    short = sorted(s.name for s in signals if found[s.name] < evidence_q)
+    evidence_q = _evidence_q(cfg)
+    short = sorted(
+        s.name for s in signals
+        if float(found[s.name].get("evidence_q", 1.0)) < evidence_q
+        or int(found[s.name].get("store_min_objects", 1)) > _store_min_objects(s, cfg.fusion)
+    )  # fmt: skip
     if short:
         raise InputError(
-            f"{store.path}: signals {', '.join(short)} kept evidence only for edges with a "
-            f"lower q-value than fusion alpha {evidence_q}; run them again (drop "
-            "--reuse-signals)"
+            f"{store.path}: signals {', '.join(short)} kept evidence or edges for less than "
+            f"fusion alpha {cfg.fusion.alpha} and min_objects {cfg.fusion.min_objects} need; "
+            "run them again (drop --reuse-signals)"
         )
 
 
@@ -456,17 +456,21 @@ def _run_signals(
     signals: list[Signal],
     engine: str,
     progress: ProgressFactory | None,
-    evidence_q: float,
+    cfg: DetectConfig,
 ) -> None:
+    def fit(signal: Signal, spark: Any = None) -> None:
+        signal.fit(store, engine=spark, progress=progress, evidence_q=_evidence_q(cfg),
+                   store_min_objects=_store_min_objects(signal, cfg.fusion))  # fmt: skip
+
     if engine == "duckdb":
         for signal in signals:
-            signal.fit(store, progress=progress, evidence_q=evidence_q)
+            fit(signal)
         return
     from coordnet.engine.spark_engine import SparkEngine
 
     with SparkEngine.from_store(store) as spark:
         for signal in signals:
-            signal.fit(store, engine=spark, progress=progress, evidence_q=evidence_q)
+            fit(signal, spark)
 
 
 def _open_input(

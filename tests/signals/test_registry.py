@@ -74,3 +74,20 @@ def test_battery(key: str, simulated: Path, store: Store) -> None:
     other.engine.execute("DELETE FROM actions")
     other.engine.execute("INSERT INTO actions SELECT * FROM rev")
     assert SIGNALS[key](window=120, min_shared=1).fit(other).edges_.equals(sig.edges_)
+
+
+def test_store_min_objects_leaves_q_values_alone(simulated: Path, store: Store) -> None:
+    """Edges below store_min_objects are tested but not stored; the stored ones' q-values
+    are exactly those of a fit that stores everything."""
+    coordnet.ingest(files(simulated), store)
+    every = {(e["source"], e["target"]): e for e in
+             SIGNALS["co_link"](window=600).fit(store).edges_.to_pylist()}  # fmt: skip
+    sig = SIGNALS["co_link"](window=600).fit(store, store_min_objects=2)
+    kept = {(e["source"], e["target"]): e for e in sig.edges_.to_pylist()}
+    assert kept and len(kept) < len(every)
+    assert kept.keys() == {k for k, e in every.items() if e["n_objects"] >= 2}
+    assert all(kept[k]["q_value"] == every[k]["q_value"] for k in kept)
+    assert sig.stats_["edges_tested"] == len(every) and sig.stats_["edges"] == len(kept)
+    assert {(r["source"], r["target"]) for r in sig.evidence_.to_pylist()} <= kept.keys()
+    with pytest.raises(InputError, match="store_min_objects"):
+        SIGNALS["co_link"]().fit(store, store_min_objects=0)

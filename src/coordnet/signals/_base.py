@@ -142,6 +142,7 @@ class Signal(ABC):
         engine: SqlEngine | None = None,
         progress: ProgressFactory | None = None,
         evidence_q: float = EVIDENCE_Q,
+        store_min_objects: int = 1,
     ) -> Self:
         """Compute this signal's edges and evidence from ``store``; returns ``self``.
 
@@ -149,10 +150,18 @@ class Signal(ABC):
         written to the store. ``progress`` is a label -> percent-callback factory. Evidence
         rows are kept for the edges with ``q_value <= evidence_q``: the others are chance
         co-actions under the null model, and on a big platform nearly all of the edges.
+        Edges with fewer than ``store_min_objects`` shared objects are tested (they count in
+        every q-value as before) but not stored: ``detect`` passes fusion's ``min_objects``,
+        since fusion could never keep them.
         """
         self._validate()
         if not 0 <= evidence_q <= 1:
             raise InputError(f"{self.name}: evidence_q must be in [0, 1], not {evidence_q!r}")
+        if not isinstance(store_min_objects, int) or store_min_objects < 1:
+            raise InputError(f"{self.name}: store_min_objects must be an integer >= 1, "
+                             f"not {store_min_objects!r}")  # fmt: skip
+        self.evidence_q_ = evidence_q
+        self.store_min_objects_ = store_min_objects
         started = time.perf_counter()
         run = engine or store.engine
         step = progress(f"{self.name}") if progress else None
@@ -182,7 +191,7 @@ class Signal(ABC):
             step(100.0 * (len(statements) + 1) / (len(statements) + 3))
         if run is not store.engine:
             _copy_table(run, store.engine, "cn_evidence_out")
-        self.evidence_q_ = evidence_q
+        n_tested = int(store.engine.scalar("SELECT count(*) FROM cn_edges_out"))
         self._write(store, n_tests)
         self._finish(run)
         if step:
@@ -210,6 +219,7 @@ class Signal(ABC):
             "pairs_generated": generated,
             "co_actions": co_actions,
             "edges": n_edges,
+            "edges_tested": n_tested,
             "evidence": e.scalar("SELECT count(*) FROM evidence WHERE signal = ?", [self.name]),
             "seconds": round(time.perf_counter() - started, 3),
         }
@@ -292,7 +302,9 @@ class Signal(ABC):
             e.execute("DROP TABLE IF EXISTS cn_pvalues")
         e.execute(
             "CREATE OR REPLACE TEMP TABLE cn_evidence_keep AS "
-            f"SELECT ei FROM cn_sig WHERE q_value <= {float(evidence_q)!r}"
+            f"""SELECT s.ei FROM cn_sig s JOIN cn_edges_out o ON o.ei = s.ei
+                WHERE s.q_value <= {float(evidence_q)!r}
+                  AND o.n_objects >= {int(self.store_min_objects_)}"""
         )
         return True
 
@@ -309,8 +321,9 @@ class Signal(ABC):
                    SELECT ?, o.source, o.target, o.weight, o.n_objects, o.weight_source,
                           o.weight_target, o.lag_min_s, o.lag_median_s, o.lag_max_s,
                           s.expected, s.z, s.p_value, s.q_value
-                   FROM cn_edges_out o JOIN cn_sig s ON s.ei = o.ei""",
-                [self.name],
+                   FROM cn_edges_out o JOIN cn_sig s ON s.ei = o.ei
+                   WHERE o.n_objects >= ?""",
+                [self.name, self.store_min_objects_],
             )
             e.execute(
                 """INSERT INTO evidence SELECT ?, source, target, object, action_source,
@@ -320,7 +333,8 @@ class Signal(ABC):
             e.execute(
                 "INSERT OR REPLACE INTO signal_runs VALUES (?, ?, ?, ?, ?)",
                 [self.name, _json(self.get_params()), self.window_,
-                 _json({"tests": n_tests, "evidence_q": self.evidence_q_}), utc_now()],
+                 _json({"tests": n_tests, "evidence_q": self.evidence_q_,
+                        "store_min_objects": self.store_min_objects_}), utc_now()],
             )  # fmt: skip
 
 
