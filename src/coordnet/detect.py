@@ -52,7 +52,7 @@ from coordnet.report import write_report
 from coordnet.signals._base import EVIDENCE_Q, Signal
 from coordnet.signals.registry import SIGNALS
 from coordnet.signals.run import build_signals, run_summary
-from coordnet.store import Store, open_store
+from coordnet.store import Store, open_store, utc_now
 
 __all__ = [
     "DetectConfig",
@@ -184,7 +184,7 @@ def detect(
     in, and lists the new members of networks an analyst confirmed. Raises
     :class:`~coordnet.errors.InputError` on bad input or settings.
     """
-    started_at = _utc_now()
+    started_at = utc_now()
     window = _parse_since(since)
     cfg = config or DetectConfig()
     if engine not in ("duckdb", "spark"):
@@ -269,7 +269,7 @@ def find_networks(
     """
     cfg = config or DetectConfig()
     if started_at is None:
-        started_at = _utc_now()
+        started_at = utc_now()
     step = progress("networks") if progress else None
     # One transaction: an interrupted run leaves the previous fused graph and clusters whole.
     # Only this run's signals: edges another run left in the store (other signals) stay out.
@@ -301,7 +301,7 @@ def find_networks(
         _save_clusters(store, decided.clusters, decided.actors)
         settings = json.dumps(asdict(cfg), default=str, sort_keys=True)
         store.engine.execute(SETTINGS_SQL)
-        store.engine.execute("INSERT INTO detect_settings VALUES (?, ?)", [settings, _utc_now()])
+        store.engine.execute("INSERT INTO detect_settings VALUES (?, ?)", [settings, utc_now()])
         record_run(store, plan, decided.clusters, started_at=started_at, since=since,
                    settings=settings)  # fmt: skip
     if step:
@@ -314,13 +314,10 @@ def _not_fused(store: Store, run: set[str]) -> list[str]:
     store but not part of this run."""
     e = store.engine
     present: set[str] = set()
-    if e.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'edges'"):
-        present = {r[0] for r in e.rows("SELECT DISTINCT signal FROM edges")}
+    # signal_runs has a row per signal with edges (written with them): no scan of edges.
+    if e.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'signal_runs'"):
+        present = {r[0] for r in e.rows("SELECT signal FROM signal_runs")}
     return sorted((present - run) | set(NOT_COORDINATION))
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _parse_since(value: str | date | datetime | None) -> datetime | None:

@@ -9,13 +9,16 @@ the source has. See ``docs/data-model.md`` for every column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from coordnet.engine import DuckDBEngine
 from coordnet.ingest.normalize import MACROS_SQL
 
-__all__ = ["ACTION_COLUMNS", "ACTOR_COLUMNS", "SCHEMA_SQL", "Store", "StoreInfo", "open_store"]
+__all__ = [
+    "ACTION_COLUMNS", "ACTOR_COLUMNS", "SCHEMA_SQL", "Store", "StoreInfo", "open_store", "utc_now",
+]  # fmt: skip
 
 SCHEMA_VERSION = 1
 
@@ -216,3 +219,9 @@ def open_store(
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     return Store(DuckDBEngine(path, threads=threads, memory_limit=memory_limit))
+
+
+def utc_now() -> datetime:
+    """Now, as the store's naive UTC timestamps. Not SQL ``now()``: inside a transaction that
+    is when the transaction began, which for a big write is minutes earlier."""
+    return datetime.now(UTC).replace(tzinfo=None)

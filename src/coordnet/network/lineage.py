@@ -44,13 +44,13 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
 
 from coordnet.errors import InputError
-from coordnet.store import Store
+from coordnet.store import Store, utc_now
 
 __all__ = [
     "DETECT_RUNS_SQL",
@@ -298,7 +298,7 @@ def record_run(
         })  # fmt: skip
     e.execute(
         "INSERT INTO detect_runs VALUES (?, ?, ?, ?, ?)",
-        [plan.run_id, started_at, datetime.now(UTC).replace(tzinfo=None), since, settings],
+        [plan.run_id, started_at, utc_now(), since, settings],
     )
     if not history:
         return

@@ -26,7 +26,6 @@ import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
 import pyarrow as pa
@@ -41,7 +40,7 @@ from coordnet.signals.pairing import (
 )
 from coordnet.signals.significance import bh_qvalues_sql, pair_pvalues
 from coordnet.signals.window import estimate_window
-from coordnet.store import Store
+from coordnet.store import Store, utc_now
 
 #: Edges whose p-values are computed in one batch (memory: about 200 bytes per edge).
 EDGE_BATCH = 2_000_000
@@ -202,7 +201,6 @@ class Signal(ABC):
             run.execute(f"DROP TABLE IF EXISTS {table}")
             if run is not store.engine:
                 store.engine.execute(f"DROP TABLE IF EXISTS {table}")
-        store.engine.execute("DROP TABLE IF EXISTS cn_sig")
         e = store.engine
         self._store = store
         self._edges: pa.Table | None = None
@@ -358,12 +356,6 @@ def _ensure_tables(store: Store) -> None:
     e.execute(EDGES_SQL)
     e.execute(EVIDENCE_SQL)
     e.execute(SIGNAL_RUNS_SQL)
-
-
-def utc_now() -> datetime:
-    """Now, as the store's naive UTC timestamps. Not SQL ``now()``: inside a transaction that
-    is when the transaction began, which for a big write is minutes earlier."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _json(value: object) -> str:

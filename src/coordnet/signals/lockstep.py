@@ -286,7 +286,8 @@ class Lockstep(Signal):
 
     def _write(self, store: Store, n_tests: int) -> None:
         """Give each tie the block's significance (its objects' best lockstep pair)."""
-        from coordnet.signals._base import _ensure_tables, _json, utc_now
+        from coordnet.signals._base import _ensure_tables, _json
+        from coordnet.store import utc_now
 
         e = store.engine
         _ensure_tables(store)

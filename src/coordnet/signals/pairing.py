@@ -21,11 +21,12 @@ __all__ = ["TEMP_TABLES", "edge_statements", "evidence_statement", "raw_statemen
 #: Multiplier packing an ordered actor pair (u < v, both dense ids) into one BIGINT.
 KEY = 4294967296
 
-#: Temporary tables the statements create, dropped after a fit.
+#: Temporary tables a fit creates (these statements and the significance step), dropped
+#: after it.
 TEMP_TABLES = (
     "cn_raw", "cn_actor", "cn_action", "cn_object", "cn_platform", "cn_r", "cn_pairs", "cn_pc",
-    "cn_multi", "cn_edge", "cn_crowd", "cn_actor_null", "cn_edges_out", "cn_evidence_keep",
-    "cn_evidence_out",
+    "cn_multi", "cn_edge", "cn_crowd", "cn_actor_null", "cn_edges_out", "cn_sig",
+    "cn_evidence_keep", "cn_evidence_out",
 )  # fmt: skip
 
 
