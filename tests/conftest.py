@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import coordnet
+from coordnet.detect import DetectConfig, find_networks
 from coordnet.store import Store
 
 TESTS = Path(__file__).parent
@@ -102,3 +103,33 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+Snapshot = Callable[[Store], list[list[tuple[object, ...]]]]
+
+
+@pytest.fixture
+def interrupt_network_stage() -> Callable[[Store, DetectConfig, float, tuple[str, ...]], Snapshot]:
+    """Run ``find_networks`` until its progress reaches ``percent``, interrupt it (Ctrl-C),
+    check ``tables`` are as they were, and return the snapshot function for later checks."""
+
+    def run(
+        store: Store, config: DetectConfig, percent: float, tables: tuple[str, ...]
+    ) -> Snapshot:
+        def snapshot(st: Store) -> list[list[tuple[object, ...]]]:
+            return [st.engine.rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables]
+
+        def interrupt(label: str) -> Callable[[float], None]:
+            def report(done: float) -> None:
+                if done >= percent:
+                    raise KeyboardInterrupt
+
+            return report
+
+        before = snapshot(store)
+        with pytest.raises(KeyboardInterrupt):
+            find_networks(store, config, progress=interrupt)
+        assert snapshot(store) == before
+        return snapshot
+
+    return run

@@ -7,6 +7,7 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -191,26 +192,15 @@ def test_config_file_sets_every_stage(tmp_path: Path) -> None:
     assert DetectConfig().fusion.alpha == 0.05
 
 
-def test_interrupted_network_stage_keeps_the_previous_results(result: Path, tmp_path: Path) -> None:
+def test_interrupted_network_stage_keeps_the_previous_results(
+    result: Path, tmp_path: Path, interrupt_network_stage: Callable[..., Any]
+) -> None:
     store_path = tmp_path / "copy.duckdb"
     shutil.copy(result / "store.duckdb", store_path)
     tables = ("fused_edges", "clusters", "cluster_members")
-
-    def snapshot(store: coordnet.Store) -> list[list[tuple[object, ...]]]:
-        return [store.engine.rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables]
-
-    def interrupt_at_30(label: str) -> Callable[[float], None]:
-        def report(percent: float) -> None:
-            if percent >= 30:
-                raise KeyboardInterrupt
-
-        return report
-
     with coordnet.open_store(store_path) as store:
-        before = snapshot(store)
         strict = DetectConfig(fusion=FusionParams(alpha=0.0001))
-        with pytest.raises(KeyboardInterrupt):
-            find_networks(store, strict, progress=interrupt_at_30)
-        assert snapshot(store) == before
+        snapshot = interrupt_network_stage(store, strict, 30, tables)
+        before = snapshot(store)
         find_networks(store, strict)
         assert snapshot(store)[0] != before[0]

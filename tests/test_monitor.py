@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -212,27 +213,15 @@ def test_bad_since_exits_2(monitored: dict, tmp_path: Path) -> None:
     assert json.loads(text)["n_actions"] == expected
 
 
-def test_interrupted_run_leaves_results_and_history_whole(monitored: dict, tmp_path: Path) -> None:
+def test_interrupted_run_leaves_results_and_history_whole(
+    monitored: dict, tmp_path: Path, interrupt_network_stage: Callable[..., Any]
+) -> None:
     store_path = tmp_path / "copy.duckdb"
     shutil.copy(monitored["store"], store_path)
     tables = ("clusters", "cluster_members", "detect_runs", "network_history", "member_history")
-
-    def snapshot(st: coordnet.Store) -> list[list[tuple[object, ...]]]:
-        return [st.engine.rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables]
-
-    def interrupt_at_80(label: str) -> Callable[[float], None]:
-        def report(percent: float) -> None:
-            if percent >= 80:
-                raise KeyboardInterrupt
-
-        return report
-
     with coordnet.open_store(store_path) as st:
-        before = snapshot(st)
         strict = DetectConfig(fusion=FusionParams(alpha=0.0001))
-        with pytest.raises(KeyboardInterrupt):
-            find_networks(st, strict, progress=interrupt_at_80)
-        assert snapshot(st) == before
+        interrupt_network_stage(st, strict, 80, tables)
         assert find_networks(st, strict) == 3
         assert st.engine.scalar("SELECT max(run_id) FROM network_history") == 3
 
