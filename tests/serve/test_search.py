@@ -8,7 +8,7 @@ import pytest
 
 from coordnet.errors import InputError
 from coordnet.serve.decisions import ensure_decisions_table, record_decision
-from coordnet.serve.search import MAX_RESULTS, search
+from coordnet.serve.search import MAX_RESULTS, network_number, search
 from coordnet.store import open_store
 
 
@@ -78,3 +78,8 @@ def test_nothing_and_too_long(store_copy: Path) -> None:
         assert none.accounts == [] and none.networks == []
         with pytest.raises(InputError):
             search(st, "x" * 501)
+        # Unicode digits pass str.isdigit but are no network id (int() refuses "²").
+        for text in ("²", "١٢", "１"):
+            assert search(st, text).networks == []
+            assert network_number(text) is None
+        assert network_number("0042") == 42 and network_number("9" * 19) is None

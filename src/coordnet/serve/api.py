@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from coordnet.errors import InputError
 from coordnet.serve.decisions import MAX_ANALYST, MAX_NOTE, Decision, record_decision
 from coordnet.serve.queue import QueueFilters
-from coordnet.serve.search import MAX_QUERY, search
+from coordnet.serve.search import MAX_QUERY, network_number, search
 from coordnet.serve.views import UnknownTarget, account_exists, account_view
 from coordnet.serve.workbench import Workbench
 from coordnet.store import Store
@@ -183,12 +183,9 @@ def check_target(store: Store, target_kind: str, target_id: str) -> None:
     """:class:`UnknownTarget` unless the network (any cluster of the store) or the account
     exists."""
     if target_kind == "network":
-        ok = (
-            target_id.isdigit()
-            and len(target_id) <= 18
-            and bool(
-                store.engine.rows("SELECT 1 FROM clusters WHERE cluster_id = ?", [int(target_id)])
-            )
+        number = network_number(target_id)
+        ok = number is not None and bool(
+            store.engine.rows("SELECT 1 FROM clusters WHERE cluster_id = ?", [number])
         )
     else:
         ok = account_exists(store, target_id)

@@ -30,7 +30,7 @@ from coordnet.serve.api import check_target
 from coordnet.serve.decisions import DECISIONS, MAX_ANALYST, MAX_NOTE, record_decision
 from coordnet.serve.exports import EXPORT_KINDS, NoConfirmedNetworks, export_confirmed
 from coordnet.serve.queue import DECISION_FILTERS, QueueFilters
-from coordnet.serve.search import MAX_QUERY, search
+from coordnet.serve.search import MAX_QUERY, network_number, search
 from coordnet.serve.views import UnknownTarget, account_view
 from coordnet.serve.workbench import Workbench
 
@@ -158,9 +158,10 @@ def queue_page(
 def _int(text: str, name: str) -> int | None:
     if not text.strip():
         return None
-    if not text.strip().isdigit() or len(text.strip()) > 18:
+    number = network_number(text.strip())
+    if number is None:
         raise InputError(f"{name} {text!r} is not a whole number")
-    return int(text)
+    return number
 
 
 def _date(text: str, name: str) -> date | None:
@@ -176,9 +177,9 @@ def _date(text: str, name: str) -> date | None:
 def network_page(request: Request, cluster_id: str) -> HTMLResponse:
     """One network: decision, members with decisions, history, and the report's view."""
     try:
-        if not cluster_id.isdigit() or len(cluster_id) > 18:
+        cid = network_number(cluster_id)
+        if cid is None:
             raise UnknownTarget(f"network {cluster_id!r} is not in the store")
-        cid = int(cluster_id)
         view, embedded = _bench(request).network(cid)
     except InputError as exc:
         return _error(request, exc)

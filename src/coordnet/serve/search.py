@@ -27,7 +27,7 @@ from coordnet.errors import InputError
 from coordnet.serve.decisions import current_decisions
 from coordnet.store import Store
 
-__all__ = ["MAX_QUERY", "MAX_RESULTS", "SearchResult", "search"]
+__all__ = ["MAX_QUERY", "MAX_RESULTS", "SearchResult", "network_number", "search"]
 
 MAX_RESULTS = 50
 MAX_QUERY = 500
@@ -46,6 +46,14 @@ class SearchResult:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def network_number(text: str) -> int | None:
+    """``text`` as a network id when it is 1 to 18 ASCII digits, else None. ``str.isdigit``
+    alone also accepts digits such as ``²`` that ``int`` refuses."""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
 
 
 def search(store: Store, query: str) -> SearchResult:
@@ -94,7 +102,7 @@ def search(store: Store, query: str) -> SearchResult:
                     GROUP BY actor_id ORDER BY min(length(handle)), actor_id LIMIT ?""",
                 [f"%{_escape_like(handle)}%", MAX_RESULTS],
             ), "handle contains the text")  # fmt: skip
-        if q.isdigit() and len(q) <= 18:
+        if network_number(q) is not None:
             networks = e.arrow(
                 """SELECT cluster_id, reported, size, score, signals FROM clusters
                    WHERE cluster_id = ?""",

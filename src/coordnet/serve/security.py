@@ -213,7 +213,9 @@ class SecurityMiddleware:
         scope["coordnet.csrf"] = expected
 
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > s.max_body):
+        if length is not None and (
+            not (length.isascii() and length.isdigit()) or int(length) > s.max_body
+        ):
             await _reply(send, 413, f"request body over {s.max_body} bytes")
             return
         if scope["method"] in _UNSAFE:
