@@ -291,8 +291,9 @@ def find_networks(
         if step:
             step(30.0)
         coord = coordination(store, members)
-        # Outside seeds (accounts the cluster amplifies) are assessed with the members.
-        assessed = coord.actors.select(["cluster_id", "actor_id"])
+        # Outside seeds (accounts the cluster amplifies) are assessed with the members; one
+        # that is a member of another cluster is assessed there (decide places it).
+        assessed = _assessed(coord.actors)
         inauth = inauthenticity(store, assessed)
         attrib = attribution(store, assessed)
         if step:
@@ -307,6 +308,14 @@ def find_networks(
     if step:
         step(100.0)
     return plan.run_id
+
+
+def _assessed(actors: pa.Table) -> pa.Table:
+    """``(cluster_id, actor_id)`` of members and of outside seeds that are members nowhere."""
+    ids, outside = actors["actor_id"].to_pylist(), actors["outside"].to_pylist()
+    members = {a for a, o in zip(ids, outside, strict=True) if not o}
+    keep = [not o or a not in members for a, o in zip(ids, outside, strict=True)]
+    return actors.filter(pa.array(keep, pa.bool_())).select(["cluster_id", "actor_id"])
 
 
 def _not_fused(store: Store, run: set[str]) -> list[str]:

@@ -20,8 +20,13 @@ with ten ties at q = 1e-10 scores 0.99.
 
 **Roles.** ``seed``: an account whose posts at least two other members amplified (repost,
 reply, quote), the operation's own voices; accounts outside the cluster count too when at
-least three members (and a fifth of them) amplified them and the cluster gave them at least
-half of all the amplification they got anywhere in the data. ``core``: members in the top
+least three members (and a fifth of them) amplified them, on at least two of their posts, and
+the cluster gave them at least half of all the amplification they got anywhere in the data.
+(Operations also repost popular organic posts as camouflage: in the simulator's default
+scenarios every organic account that passed the other tests had one post amplified, every
+campaign seed two or more.) Such an account may be a member
+of another candidate cluster (a seed caught up in some weak organic block); the decision
+(:mod:`coordnet.network.decide`) keeps it where it is reported. ``core``: members in the top
 quarter of internal strength, the tightest coordinators. ``amplifier``: everyone else.
 
 Evidence rows are capped per tie (``max_evidence``), so ``share`` counts at least that many
@@ -36,7 +41,7 @@ import pyarrow as pa
 
 from coordnet.store import Store
 
-__all__ = ["LAG_SIGNALS_EXCLUDED", "Coordination", "coordination"]
+__all__ = ["LAG_SIGNALS_EXCLUDED", "Coordination", "coordination", "outside_seeds_reason"]
 
 #: Signals whose lags are not reaction times (infrastructure spans hours, buckets are set).
 LAG_SIGNALS_EXCLUDED: tuple[str, ...] = ("shared_infrastructure", "creation_burst")
@@ -137,7 +142,7 @@ def _statements() -> list[str]:
         # Amplification received: who reposted / replied to / quoted whose posts.
         """CREATE OR REPLACE TEMP TABLE cn_amp AS
            SELECT m.cluster_id, x.parent_actor_id AS seed, count(DISTINCT x.actor_id) AS n_amp,
-                  count(*) AS n_from_cluster
+                  count(*) AS n_from_cluster, count(DISTINCT x.parent_id) AS n_posts
            FROM actions x JOIN cn_members m ON m.actor_id = x.actor_id
            WHERE x.kind IN ('repost', 'reply', 'quote') AND x.parent_actor_id IS NOT NULL
              AND x.parent_actor_id <> x.actor_id
@@ -151,8 +156,9 @@ def _statements() -> list[str]:
            SELECT a.cluster_id, a.seed AS actor_id, a.n_amp,
                   a.n_from_cluster * 1.0 / t.n_all AS amp_share
            FROM cn_amp a JOIN sizes s USING (cluster_id) JOIN total t USING (seed)
-           WHERE a.seed NOT IN (SELECT actor_id FROM cn_members)
-             AND a.n_amp >= greatest(3, s.size / 5.0)
+           WHERE NOT EXISTS (SELECT 1 FROM cn_members m
+                             WHERE m.actor_id = a.seed AND m.cluster_id = a.cluster_id)
+             AND a.n_amp >= greatest(3, s.size / 5.0) AND a.n_posts >= 2
              AND a.n_from_cluster * 1.0 / t.n_all >= 0.5
            QUALIFY row_number() OVER (PARTITION BY a.seed ORDER BY a.n_amp DESC,
                                       a.cluster_id) = 1""",
@@ -175,7 +181,7 @@ def _statements() -> list[str]:
                      FROM cn_coord c JOIN actions a ON a.action_id = c.action_id
                      GROUP BY ALL),
             seeds AS (SELECT cluster_id, count(*) AS n_outside_seeds FROM cn_seed_out
-                      GROUP BY ALL),
+                      WHERE actor_id NOT IN (SELECT actor_id FROM cn_members) GROUP BY ALL),
             parts AS (
                 SELECT s.cluster_id, s.size, coalesce(t.n_ties, 0) AS n_ties,
                        coalesce(t.med_strength, 0) AS median_strength,
@@ -237,10 +243,16 @@ def _add_cluster_reasons(clusters: pa.Table) -> pa.Table:
         r.append(f"{row['coordinated_share']:.0%} of the members' actions are co-actions "
                  "with other members")  # fmt: skip
         if row["n_outside_seeds"]:
-            r.append(f"amplifies {row['n_outside_seeds']} account(s) outside the cluster that "
-                     "get most of their amplification from it")  # fmt: skip
+            r.append(outside_seeds_reason(row["n_outside_seeds"]))
         reasons.append(r)
     return clusters.append_column("reasons", pa.array(reasons, pa.list_(pa.string())))
+
+
+def outside_seeds_reason(n: int) -> str:
+    """The cluster reason that counts its outside seeds (also rewritten by the decision)."""
+    return (
+        f"amplifies {n} account(s) outside the cluster that get most of their amplification from it"
+    )
 
 
 def _add_actor_reasons(actors: pa.Table) -> pa.Table:

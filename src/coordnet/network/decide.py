@@ -24,11 +24,13 @@ out in words, with the figures and thresholds that made it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pyarrow as pa
 
+from coordnet.assess.coordination import outside_seeds_reason
 from coordnet.errors import InputError
 
 __all__ = ["DECEPTION_HINTS", "Assessment", "Decided", "DecisionParams", "decide"]
@@ -99,7 +101,7 @@ def decide(
         row["reported"] = ok
         row["decision"] = why
         reported[cid] = ok
-    actors = coord.actors.to_pylist()
+    actors = _place_seeds(coord.actors.to_pylist(), clusters, reported)
     for row in actors:
         ins = a_in.get(row["actor_id"], {})
         row["inauthenticity"] = float(ins.get("inauthenticity") or 0.0)
@@ -108,6 +110,42 @@ def decide(
             row["outside"] or row["score"] >= params.min_actor_score
         )
     return Decided(clusters=_table(clusters), actors=_table(actors))
+
+
+def _place_seeds(
+    actors: list[dict[str, Any]], clusters: list[dict[str, Any]], reported: dict[int, bool]
+) -> list[dict[str, Any]]:
+    """Give each account one row: an outside seed that is also a member of another cluster
+    stays a member unless only the cluster it seeds is reported; then it moves there."""
+    home = {r["actor_id"]: r["cluster_id"] for r in actors if not r["outside"]}
+    moved = {
+        r["actor_id"]: r["cluster_id"]
+        for r in actors
+        if r["outside"] and r["actor_id"] in home
+        and reported[r["cluster_id"]] and not reported[home[r["actor_id"]]]
+    }  # fmt: skip
+
+    def keep(r: dict[str, Any]) -> bool:
+        if r["actor_id"] in moved:
+            return r["outside"] and moved[r["actor_id"]] == r["cluster_id"]
+        return not (r["outside"] and r["actor_id"] in home)
+
+    gained = Counter(moved.values())
+    lost = Counter(home[a] for a in moved)
+    for row in clusters:
+        cid, reasons = row["cluster_id"], row["reasons"]
+        if gained[cid]:
+            old = outside_seeds_reason(row["n_outside_seeds"])
+            row["n_outside_seeds"] += gained[cid]
+            new = outside_seeds_reason(row["n_outside_seeds"])
+            reasons = [new if x == old else x for x in reasons] if old in reasons else [
+                *reasons, new]  # fmt: skip
+        if lost[cid]:
+            row["size"] -= lost[cid]
+            reasons = [*reasons, f"{lost[cid]} member(s) moved out: they are seeds of reported "
+                       "networks that give them most of their amplification"]  # fmt: skip
+        row["reasons"] = reasons
+    return [r for r in actors if keep(r)]
 
 
 def _rule(row: dict[str, Any], p: DecisionParams) -> tuple[bool, str]:
