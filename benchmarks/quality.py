@@ -53,8 +53,10 @@ CASES: tuple[Case, ...] = (
     Case("default", 1, "tuning"),
     Case("default", 2, "tuning"),
     Case("hard_negatives", 1, "tuning"),
-    # Held out: other seeds, another size, never looked at while choosing defaults.
+    # Held out: other seeds, another size, never looked at while choosing defaults (seed 101
+    # was inspected once, for slow-burn misses, so seed 104 was added as a clean one).
     Case("default", 101, "held-out"),
+    Case("default", 104, "held-out"),
     Case("default", 102, "held-out", accounts=10_000),
     Case("hard_negatives", 103, "held-out"),
     Case("camouflage", 202, "held-out"),
@@ -68,7 +70,9 @@ def simulate_case(case: Case) -> Path:
     from coordnet.simulate import simulate
 
     out = WORK / case.name
-    if not (out / "labels.csv").exists():
+    labels = out / "labels.csv"
+    # Files from before labels counted coordinated actions are simulated again.
+    if not labels.exists() or "coordinated_actions" not in labels.open().readline():
         simulate(out, scenario=case.scenario, seed=case.seed, accounts=case.accounts,
                  days=case.days)  # fmt: skip
     return out
@@ -165,7 +169,10 @@ def main() -> None:
             )
             if name == "coordnet":
                 for st in ev.styles:
-                    styles.setdefault(st.style, {})[case.name] = f"{st.n_found}/{st.n_members}"
+                    acted = "" if st.n_acted is None else f" ({st.n_acted_found}/{st.n_acted})"
+                    styles.setdefault(st.style, {})[case.name] = (
+                        f"{st.n_found}/{st.n_members}{acted}"
+                    )
     print(header)
     print("\n".join(rows))
     if styles:
@@ -176,7 +183,8 @@ def main() -> None:
             print(f"{style:<24}" + "".join(f" {found.get(n, '-'):>20}" for n in names))
     print(
         "minstyle: lowest recall over campaign styles; HN nets: hard-negative groups "
-        "(breaking news, fans, movements, ...) reported as a network"
+        "(breaking news, fans, movements, ...) reported as a network; per style: flagged/"
+        "members (flagged/members with at least one coordinated action)"
     )
     for note in sorted(notes):
         print(f"note: {note}")

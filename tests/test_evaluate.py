@@ -73,6 +73,29 @@ def score(tmp_path: Path, clusters: dict[str, list[str]]) -> Evaluation:
 # --- actor-level and cluster metrics on hand-made results ---------------------------------
 
 
+def test_recall_among_members_that_acted(tmp_path: Path) -> None:
+    acts = {"a1": "3", "a2": "2", "a3": "0", "a4": "1", "b1": "4", "b2": "4", "b3": "4",
+            "c1": "0", "c2": "1"}  # fmt: skip
+    path = tmp_path / "labels.csv"
+    lines = ["actor_id,campaign,style,role,organic_group,coordinated_actions"]
+    lines += [",".join(row) + "," + acts.get(row[0], "0") for row in LABELS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ev = evaluate(path, write_result(tmp_path, {"1": ["a1", "a2"], "2": ["c2"]}))
+    assert ev.styles == (
+        StyleRecall("amplification_ring", 4, 2, 0.5, 3, 2, pytest.approx(2 / 3)),
+        StyleRecall("copy_paste", 3, 0, 0.0, 3, 0, 0.0),
+        StyleRecall("slow_burn", 2, 1, 0.5, 1, 1, 1.0),
+    )
+    # Without the column the figures are unknown, not zero.
+    (tmp_path / "plain").mkdir()
+    plain = score(tmp_path / "plain", {"1": ["a1"]})
+    assert all(s.n_acted is None and s.recall_acted is None for s in plain.styles)
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",two"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"labels.csv:4: coordinated_actions .* 'two'"):
+        evaluate(path, tmp_path / "result")
+
+
 def test_perfect_detection(tmp_path: Path) -> None:
     ev = score(tmp_path, {"1": RING, "2": COPY, "3": SLOW})
     assert (ev.precision, ev.recall, ev.f1) == (1.0, 1.0, 1.0)

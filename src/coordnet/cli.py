@@ -150,18 +150,25 @@ def print_evaluation(ev: Evaluation) -> None:
     ):  # fmt: skip
         overall.add_row(name, f"{value:.3f}", counts)
     out.print(overall)
+    acted = any(s.n_acted is not None for s in ev.styles)
     for title, key, rows in (
-        ("recall by style", "style", [(s.style, s.n_members, s.n_found, s.recall)
-                                      for s in ev.styles]),
+        ("recall by style", "style", [(s.style, s.n_members, s.n_found, s.recall,
+                                       s.n_acted, s.recall_acted) for s in ev.styles]),
         ("recall by campaign", "campaign", [(f"{c.campaign} ({'+'.join(c.styles)})",
-                                             c.n_members, c.n_found, c.recall)
+                                             c.n_members, c.n_found, c.recall, None, None)
                                             for c in ev.campaigns]),
     ):  # fmt: skip
         table = Table(title=title)
-        for col in (key, "members", "found", "recall"):
+        extra = ("acted", "recall (acted)") if acted and key == "style" else ()
+        for col in (key, "members", "found", "recall", *extra):
             table.add_column(col, justify="left" if col == key else "right")
-        for name, n_members, n_found, recall in rows:
-            table.add_row(name, f"{n_members:,}", f"{n_found:,}", f"{recall:.3f}")
+        for name, n_members, n_found, recall, n_acted, recall_acted in rows:
+            cells = [name, f"{n_members:,}", f"{n_found:,}", f"{recall:.3f}"]
+            if extra:
+                cells += (
+                    ["n/a", "n/a"] if n_acted is None else [f"{n_acted:,}", f"{recall_acted:.3f}"]
+                )
+            table.add_row(*cells)
         out.print(table)
     if ev.hard_negatives:
         table = Table(title="hard negatives (organic groups)")

@@ -63,12 +63,21 @@ NO_STYLE = "(none)"
 
 @dataclass(frozen=True)
 class StyleRecall:
-    """How many campaign actors of one style were flagged."""
+    """How many campaign actors of one style were flagged.
+
+    With a ``coordinated_actions`` column in the labels (the simulator writes one), the
+    ``acted`` figures count only members with at least one coordinated action: a member
+    that did nothing with its campaign is invisible to any behavioural detector, so their
+    recall says how much of what *could* be found was. ``None`` without the column.
+    """
 
     style: str
     n_members: int
     n_found: int
     recall: float
+    n_acted: int | None = None
+    n_acted_found: int | None = None
+    recall_acted: float | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +245,8 @@ class Label:
     campaign: str
     style: str
     organic_group: str
+    #: Coordinated actions of a campaign member, ``None`` when the labels do not say.
+    coordinated_actions: int | None = None
 
 
 def read_csv(
@@ -276,10 +287,16 @@ def read_labels(path: Path) -> dict[str, Label]:
                 f"{first_line[actor_id]}; each actor needs exactly one label row"
             )
         campaign = row["campaign"].strip()
+        acts = row.get("coordinated_actions", "").strip()
+        if acts and not (acts.isascii() and acts.isdigit()):
+            raise InputError(
+                f"{path}:{line}: coordinated_actions must be a whole number, not {acts!r}"
+            )
         labels[actor_id] = Label(
             campaign=campaign,
             style=row.get("style", "").strip(),
             organic_group=row.get("organic_group", "").strip(),
+            coordinated_actions=int(acts) if acts else None,
         )
         first_line[actor_id] = line
     return labels
@@ -401,6 +418,8 @@ def recall_by_style_and_campaign(
 ) -> tuple[tuple[StyleRecall, ...], tuple[CampaignRecall, ...]]:
     """Recall per style (each actor counts under its own style) and per campaign."""
     style_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    acted_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    known: dict[str, bool] = defaultdict(lambda: True)
     campaign_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     campaign_styles: dict[str, set[str]] = defaultdict(set)
     for actor_id, lab in truth.items():
@@ -411,11 +430,19 @@ def recall_by_style_and_campaign(
         for counts in (style_counts[style], campaign_counts[lab.campaign]):
             counts[0] += 1
             counts[1] += found
+        known[style] &= lab.coordinated_actions is not None
+        if lab.coordinated_actions:
+            acted_counts[style][0] += 1
+            acted_counts[style][1] += found
         campaign_styles[lab.campaign].add(style)
     styles = tuple(
         StyleRecall(style=s, n_members=m, n_found=f, recall=ratio(f, m))
+        if not known[s] else
+        StyleRecall(style=s, n_members=m, n_found=f, recall=ratio(f, m),
+                    n_acted=acted_counts[s][0], n_acted_found=acted_counts[s][1],
+                    recall_acted=ratio(acted_counts[s][1], acted_counts[s][0]))
         for s, (m, f) in sorted(style_counts.items())
-    )
+    )  # fmt: skip
     campaigns = tuple(
         CampaignRecall(
             campaign=c,

@@ -191,6 +191,28 @@ def test_slow_burn_coordination_is_sparse_and_accounts_aged(tmp_path: Path) -> N
     assert max(created) <= "2017-08-01"  # at least two years old
 
 
+def test_labels_count_coordinated_actions_without_camouflage(tmp_path: Path) -> None:
+    sim = run_sim(tmp_path, [{"name": "slow", "style": "slow_burn", "size": 30},
+                             {"name": "c", "style": "copy_paste", "size": 8}], days=7)  # fmt: skip
+    seeds = sim.members("seed")
+    by_actor = Counter(r["userid"] for r in sim.tweets)
+    seed_reposts = Counter(r["userid"] for r in sim.tweets if r["retweet_userid"] in seeds)
+    pushed = {r["retweet_tweetid"] for r in sim.tweets if r["retweet_userid"] in seeds}
+    seed_posts = Counter(r["userid"] for r in sim.tweets if r["tweetid"] in pushed)
+    for actor, row in sim.labels.items():
+        acts = int(row["coordinated_actions"])
+        if not row["campaign"]:
+            assert acts == 0
+        elif row["campaign"] == "c":  # no camouflage: every action is the campaign's
+            assert acts == by_actor[actor] > 0
+        elif row["role"] == "amplifier":  # slow burn: only its reposts of the seeds' posts
+            assert acts == seed_reposts[actor] < by_actor[actor]
+        else:  # a seed: the posts its amplifiers pushed (and seed posts nobody took up)
+            assert acts >= seed_posts[actor]
+    slow = [int(r["coordinated_actions"]) for r in sim.labels.values() if r["campaign"] == "slow"]
+    assert 0 in slow and max(slow) > 0  # sparse: some personas never joined an act
+
+
 def test_creation_burst_registers_in_one_span_with_patterned_handles(tmp_path: Path) -> None:
     sim = run_sim(tmp_path, [{"name": "burst", "style": "creation_burst", "size": 40}])
     users = [sim.users[a] for a in sim.members()]

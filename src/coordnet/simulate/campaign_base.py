@@ -263,7 +263,11 @@ class Campaign:
             for a in self.members:
                 self.platform.organic_like(a, day, per_day)
         if self.is_active(day):
-            self.act(day)
+            self.world.coordinating = True
+            try:
+                self.act(day)
+            finally:
+                self.world.coordinating = False
             if self.cfg["shared_infrastructure"]:
                 self._sessions(day)
         if self.background:

@@ -6,7 +6,8 @@ the world assigns Twitter-style snowflake ids and streams rows to ``tweets.csv``
 information-operations archive format, so that memory stays flat however many actions are
 simulated. :meth:`World.close` writes ``users.csv``, ``labels.csv`` and ``sessions.csv``.
 
-Ground truth lives in ``labels.csv``: ``actor_id, campaign, style, role, organic_group``.
+Ground truth lives in ``labels.csv``: ``actor_id, campaign, style, role, organic_group,
+coordinated_actions``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ IO_USER_COLUMNS: tuple[str, ...] = USER_COLUMNS
 SESSION_COLUMNS: tuple[str, ...] = (
     "actor_id", "time", "ip", "asn", "country", "is_vpn", "device_id", "user_agent",
 )  # fmt: skip
-LABEL_COLUMNS: tuple[str, ...] = ("actor_id", "campaign", "style", "role", "organic_group")
+LABEL_COLUMNS: tuple[str, ...] = (
+    "actor_id", "campaign", "style", "role", "organic_group", "coordinated_actions",
+)  # fmt: skip
 
 #: Accounts below this many followers get hashed ids, as in the platforms' disclosures.
 HASH_BELOW_FOLLOWERS = 5000
@@ -60,6 +63,9 @@ class Account:
     style: str = ""
     role: str = ""
     organic_group: str = ""
+    #: Actions this account wrote as part of its campaign's coordinated acts (camouflage
+    #: excluded): a member with none did nothing a behavioural detector could see.
+    coordinated_actions: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ class World:
         self.rng = np.random.default_rng(seed)
         self.accounts: list[Account] = []
         self.n_actions = 0
+        #: Set by a campaign while it runs its coordinated acts (not its camouflage).
+        self.coordinating = False
         self.n_by_kind: dict[str, int] = {}
         self._seq = 0
         self._posts: list[Post] = []
@@ -195,6 +203,8 @@ class World:
         if len(self._buffer.rows) >= _FLUSH_ROWS:
             self.flush()
         self.n_actions += 1
+        if self.coordinating and account.campaign:
+            account.coordinated_actions += 1
         self.n_by_kind[kind] = self.n_by_kind.get(kind, 0) + 1
         if keep:
             self._posts.append(post)
@@ -254,7 +264,8 @@ class World:
             w = csv.writer(fh)
             w.writerow(LABEL_COLUMNS)
             for a in self.accounts:
-                w.writerow([a.actor_id, a.campaign, a.style, a.role, a.organic_group])
+                w.writerow([a.actor_id, a.campaign, a.style, a.role, a.organic_group,
+                            a.coordinated_actions])  # fmt: skip
         with open(self.out / "sessions.csv", "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(SESSION_COLUMNS)
