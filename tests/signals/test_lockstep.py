@@ -13,6 +13,7 @@ from coordnet.errors import InputError
 from coordnet.network.blocks import block_clusters
 from coordnet.network.fuse import FusionParams, fuse_edges
 from coordnet.signals import CoRepost, Lockstep
+from coordnet.signals.lockstep import MEMBERS_SQL
 from coordnet.store import Store
 
 HEADER = "tweetid,userid,tweet_text,tweet_time,is_retweet,retweet_tweetid,retweet_userid\n"
@@ -110,8 +111,30 @@ def test_blocks_become_networks_unless_covered(platform: Store) -> None:
     added = block_clusters(platform, none, min_size=3).to_pylist()
     assert {r["actor_id"] for r in added} == set(GROUP)
     assert {r["cluster_id"] for r in added} == {1}
+    # Covered (half of it in community 7): the rest joins 7, each member having acted on 3
+    # or 4 of the group's posts.
     covered = pa.table({"actor_id": GROUP[:6], "cluster_id": [7] * 6})
-    assert block_clusters(platform, covered, min_size=3).equals(covered)
+    joined = block_clusters(platform, covered, min_size=3).to_pylist()
+    assert {r["actor_id"] for r in joined} == set(GROUP)
+    assert {r["cluster_id"] for r in joined} == {7}
     partly = pa.table({"actor_id": GROUP[:5], "cluster_id": [7] * 5})
     grown = block_clusters(platform, partly, min_size=3).to_pylist()
     assert {r["actor_id"] for r in grown if r["cluster_id"] == 8} == set(GROUP[5:])
+
+
+def test_covered_block_lends_its_repeat_actors_to_the_community(store: Store) -> None:
+    """Outside members join the covering community with at least 2 block objects and a
+    quarter of the busiest member's; one-off members (an organic repost) stay out."""
+    store.engine.execute(MEMBERS_SQL)
+    rows = [(0, "a1", 8), (0, "a2", 4), (0, "a3", 4), (0, "a4", 4), (0, "a5", 4),
+            (0, "f1", 2), (0, "f2", 1), (0, "f3", 1),
+            (1, "b1", 12), (1, "b2", 12), (1, "f4", 2), (1, "f5", 3)]  # fmt: skip
+    for block, actor, n in rows:
+        store.engine.execute("INSERT INTO lockstep_members VALUES (?, 'twitter', ?, ?)",
+                             [block, actor, n])  # fmt: skip
+    members = pa.table({"actor_id": ["a1", "a2", "a3", "a4", "b1", "b2"],
+                        "cluster_id": [5, 5, 5, 5, 6, 6]})  # fmt: skip
+    placed = {r["actor_id"]: r["cluster_id"]
+              for r in block_clusters(store, members, min_size=3).to_pylist()}  # fmt: skip
+    assert placed == {"a1": 5, "a2": 5, "a3": 5, "a4": 5, "a5": 5, "f1": 5,
+                      "b1": 6, "b2": 6, "f5": 6}  # fmt: skip
