@@ -13,7 +13,7 @@ import pytest
 
 from coordnet.assess.coordination import Coordination, outside_seeds_reason
 from coordnet.detect import detect
-from coordnet.network.decide import DecisionParams, decide
+from coordnet.network.decide import NOT_ASSESSED, DecisionParams, decide
 from coordnet.simulate.run import simulate
 
 
@@ -121,3 +121,26 @@ def test_outside_seeds_are_amplified_repeatedly_and_mostly_by_their_network(
     for actor, posts, amplifiers, n_cluster, n_all in seeds:
         assert posts >= 2 and amplifiers >= 3 and n_cluster * 2 >= n_all
         assert labels[actor]["role"] == "seed", f"organic account {actor} reported as a seed"
+
+
+def test_clusters_that_cannot_be_reported_are_not_assessed(small_run: tuple[Path, Path]) -> None:
+    _, out = small_run
+    with duckdb.connect(str(out / "store.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT cluster_id, score, reported, inauthenticity, inauthenticity_reasons, "
+            "attribution_confidence FROM clusters"
+        ).fetchall()
+        members = con.execute(
+            "SELECT m.inauthenticity_reasons, c.score FROM cluster_members m "
+            "JOIN clusters c USING (cluster_id) WHERE NOT m.outside"
+        ).fetchall()
+    low = DecisionParams().lowest_reportable()
+    below = [r for r in rows if r[1] < low]
+    assert below and len(below) < len(rows)
+    for _cid, score, reported, inauth, reasons, confidence in rows:
+        if score < low:
+            assert (reported, inauth, reasons, confidence) == (False, 0.0, [NOT_ASSESSED], 0.0)
+        else:
+            assert NOT_ASSESSED not in reasons
+    assert all((reasons == [NOT_ASSESSED]) == (score < low) for reasons, score in members)
+    assert DecisionParams(strong_score=0.1).lowest_reportable() == 0.1

@@ -33,8 +33,11 @@ import pyarrow as pa
 from coordnet.assess.coordination import outside_seeds_reason
 from coordnet.errors import InputError
 
-__all__ = ["DECEPTION_HINTS", "Assessment", "Decided", "DecisionParams", "decide"]
+__all__ = ["DECEPTION_HINTS", "NOT_ASSESSED", "Assessment", "Decided", "DecisionParams", "decide"]
 
+#: The reasons of clusters (and their members) below the lowest reportable score.
+NOT_ASSESSED = ("inauthenticity and attribution not assessed: coordination is below the "
+                "reporting threshold")  # fmt: skip
 #: Attribution hints that are signs of deception, not just of a place: a fan community
 #: whose activity follows its idol's day has a time zone too, but it does not claim to be
 #: elsewhere, share IP addresses or work shifts.
@@ -49,6 +52,13 @@ class DecisionParams:
     strong_score: float | None = None
     min_inauthenticity: float = 0.3
     min_actor_score: float = 0.05
+
+    def lowest_reportable(self) -> float:
+        """The lowest coordination score a cluster can be reported with: clusters below it
+        are not assessed for inauthenticity and attribution (no outcome could change)."""
+        if self.strong_score is None:
+            return self.min_score
+        return min(self.min_score, self.strong_score)
 
     def validate(self) -> None:
         """Raise :class:`InputError` naming the first threshold outside [0, 1]."""
@@ -94,6 +104,8 @@ def decide(
         att = c_at.get(cid, {})
         row["inauthenticity"] = float(ins.get("inauthenticity") or 0.0)
         row["inauthenticity_reasons"] = list(ins.get("reasons") or [])
+        if row["score"] < params.lowest_reportable():
+            row["inauthenticity_reasons"] = [NOT_ASSESSED]
         row["attribution_confidence"] = float(att.get("attribution_confidence") or 0.0)
         row["attribution_reasons"] = list(att.get("reasons") or [])
         row["attribution_hints"] = list(att.get("hints") or [])
@@ -105,7 +117,7 @@ def decide(
     for row in actors:
         ins = a_in.get(row["actor_id"], {})
         row["inauthenticity"] = float(ins.get("inauthenticity") or 0.0)
-        row["inauthenticity_reasons"] = list(ins.get("reasons") or [])
+        row["inauthenticity_reasons"] = list(ins.get("reasons") or []) if ins else [NOT_ASSESSED]
         row["reported"] = bool(reported.get(row["cluster_id"])) and (
             row["outside"] or row["score"] >= params.min_actor_score
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -63,9 +64,6 @@ class Account:
     style: str = ""
     role: str = ""
     organic_group: str = ""
-    #: Actions this account wrote as part of its campaign's coordinated acts (camouflage
-    #: excluded): a member with none did nothing a behavioural detector could see.
-    coordinated_actions: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,6 +109,9 @@ class World:
         self.n_actions = 0
         #: Set by a campaign while it runs its coordinated acts (not its camouflage).
         self.coordinating = False
+        #: Account index -> actions written in coordinated acts (``coordinated_actions`` in
+        #: labels.csv): a member with none did nothing a behavioural detector could see.
+        self.coordinated: Counter[int] = Counter()
         self.n_by_kind: dict[str, int] = {}
         self._seq = 0
         self._posts: list[Post] = []
@@ -204,7 +205,7 @@ class World:
             self.flush()
         self.n_actions += 1
         if self.coordinating and account.campaign:
-            account.coordinated_actions += 1
+            self.coordinated[account.index] += 1
         self.n_by_kind[kind] = self.n_by_kind.get(kind, 0) + 1
         if keep:
             self._posts.append(post)
@@ -265,7 +266,7 @@ class World:
             w.writerow(LABEL_COLUMNS)
             for a in self.accounts:
                 w.writerow([a.actor_id, a.campaign, a.style, a.role, a.organic_group,
-                            a.coordinated_actions])  # fmt: skip
+                            self.coordinated[a.index]])  # fmt: skip
         with open(self.out / "sessions.csv", "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(SESSION_COLUMNS)
