@@ -292,12 +292,21 @@ class Signal(ABC):
                     e.execute("INSERT INTO cn_pvalues SELECT * FROM cn_pvalues_in")
                 finally:
                     e.unregister("cn_pvalues_in")
+            # q as a function of p over every tested edge; kept only for the stored ones.
             e.execute(
-                "CREATE OR REPLACE TEMP TABLE cn_sig AS "
+                "CREATE OR REPLACE TEMP TABLE cn_pq AS "
                 + bh_qvalues_sql("cn_pvalues", max(n_tests, n_edges))
+            )
+            e.execute(
+                f"""CREATE OR REPLACE TEMP TABLE cn_sig AS
+                    SELECT s.ei, s.expected, s.z, s.p_value, q.q_value
+                    FROM cn_pvalues s JOIN cn_edges_out o ON o.ei = s.ei
+                    JOIN cn_pq q ON q.p_value = s.p_value
+                    WHERE o.n_objects >= {int(self.store_min_objects_)}"""
             )
         finally:
             e.execute("DROP TABLE IF EXISTS cn_pvalues")
+            e.execute("DROP TABLE IF EXISTS cn_pq")
         e.execute(
             "CREATE OR REPLACE TEMP TABLE cn_evidence_keep AS "
             f"""SELECT s.ei FROM cn_sig s JOIN cn_edges_out o ON o.ei = s.ei
