@@ -113,7 +113,7 @@ def bh_qvalues_sql(table: str, m: int) -> str:
     the engine's memory limit. Tied p-values share a q-value (each tie group's rank is its
     last), so the step-up runs over distinct values with their counts, two columns wide: at
     10 M actions the step-up over every edge row (ids and figures carried through two window
-    sorts) filled 50 GB of disk with spill files."""
+    sorts) ran out of disk (about 50 GB free) with its spill files."""
     return f"""SELECT p_value,
                       least(min(p_value * {int(m)} / cn_rank) OVER (
                           ORDER BY p_value DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
