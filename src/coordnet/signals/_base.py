@@ -258,9 +258,9 @@ class Signal(ABC):
         return self._evidence
 
     def _significance(self, store: Store, n_tests: int, evidence_q: float) -> bool:
-        """Write ``cn_sig`` (``cn_edges_out``'s keys with expected, z, p and q) and
-        ``cn_evidence_keep`` (the keys of the edges that get evidence) in the store's engine;
-        False when every edge gets evidence."""
+        """Write ``cn_sig`` (the stored edges' keys, those with ``store_min_objects`` or more, with
+        expected, z, p and q) and ``cn_evidence_keep`` (the keys of the edges that get evidence)
+        in the store's engine; False when every edge gets evidence."""
         e = store.engine
         n_edges = int(e.scalar("SELECT count(*) FROM cn_edges_out"))
         # p-values in batches of about EDGE_BATCH edges, the BH step-up in SQL: the memory
@@ -309,9 +309,7 @@ class Signal(ABC):
             e.execute("DROP TABLE IF EXISTS cn_pq")
         e.execute(
             "CREATE OR REPLACE TEMP TABLE cn_evidence_keep AS "
-            f"""SELECT s.ei FROM cn_sig s JOIN cn_edges_out o ON o.ei = s.ei
-                WHERE s.q_value <= {float(evidence_q)!r}
-                  AND o.n_objects >= {int(self.store_min_objects_)}"""
+            f"SELECT ei FROM cn_sig WHERE q_value <= {float(evidence_q)!r}"
         )
         return True
 
@@ -328,9 +326,8 @@ class Signal(ABC):
                    SELECT ?, o.source, o.target, o.weight, o.n_objects, o.weight_source,
                           o.weight_target, o.lag_min_s, o.lag_median_s, o.lag_max_s,
                           s.expected, s.z, s.p_value, s.q_value
-                   FROM cn_edges_out o JOIN cn_sig s ON s.ei = o.ei
-                   WHERE o.n_objects >= ?""",
-                [self.name, self.store_min_objects_],
+                   FROM cn_edges_out o JOIN cn_sig s ON s.ei = o.ei""",
+                [self.name],
             )
             e.execute(
                 """INSERT INTO evidence SELECT ?, source, target, object, action_source,
